@@ -1,0 +1,212 @@
+//! The bundled MQTT 3.1.1 broker.
+//!
+//! [`run`] accepts TCP connections until its shutdown future completes; [`Broker::serve`]
+//! drives one connection over any byte stream (tests feed it in-memory pipes). Each connection
+//! is one task (`connection.rs`) that decodes packets and hands each to its handler
+//! (`handlers.rs`); shared state — sessions, subscriptions, retained messages — sits behind one
+//! short-held lock in [`State`].
+
+pub mod auth;
+mod codec;
+mod connection;
+mod handlers;
+mod retain;
+mod router;
+pub mod session;
+mod state;
+mod sys;
+
+use std::future::Future;
+use std::io;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{debug, info, warn};
+
+pub use auth::PasswordFile;
+pub use codec::{decode, DecodeError};
+pub use state::State;
+
+/// Who may connect.
+#[derive(Debug, Default)]
+pub struct AuthConfig {
+    /// Accept clients that send no username.
+    pub allow_anonymous: bool,
+    /// Known users; without a file, any username is accepted.
+    pub passwords: Option<PasswordFile>,
+}
+
+/// Faults to inject, for testing clients against a misbehaving broker.
+#[derive(Debug, Default, Clone)]
+pub struct Faults {
+    /// Close every connection after this many packets from the client (CONNECT included).
+    pub drop_after: Option<u64>,
+    /// Refuse every CONNECT with this CONNACK return code (1-5).
+    pub refuse_connect: Option<u8>,
+}
+
+/// How the broker behaves; see `mqttkit broker --help` for each setting.
+#[derive(Debug)]
+pub struct BrokerConfig {
+    /// Largest packet accepted from a client, in bytes.
+    pub max_packet_size: usize,
+    /// Most connections at once (0: no limit).
+    pub max_connections: usize,
+    /// QoS 1/2 messages in flight to one client.
+    pub max_inflight: usize,
+    /// Deliveries queued per session.
+    pub max_queued: usize,
+    /// How often to publish `$SYS` counters; `None` turns them off.
+    pub sys_interval: Option<Duration>,
+    /// How long a new connection may take to send CONNECT.
+    pub connect_timeout: Duration,
+    /// Authentication.
+    pub auth: AuthConfig,
+    /// Fault injection.
+    pub faults: Faults,
+}
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        BrokerConfig {
+            max_packet_size: 268_435_455,
+            max_connections: 0,
+            max_inflight: 20,
+            max_queued: 1000,
+            sys_interval: Some(Duration::from_secs(10)),
+            connect_timeout: Duration::from_secs(10),
+            auth: AuthConfig {
+                allow_anonymous: true,
+                passwords: None,
+            },
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// Counters published under `$SYS/broker/…`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Clients connected now.
+    pub clients_connected: AtomicUsize,
+    /// PUBLISH packets received from clients.
+    pub messages_received: AtomicU64,
+    /// PUBLISH packets sent to clients.
+    pub messages_sent: AtomicU64,
+    /// Deliveries dropped because a session's queue was full.
+    pub messages_dropped: AtomicU64,
+}
+
+impl Stats {
+    fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// A running broker: configuration, shared state and counters.
+pub struct Broker {
+    config: BrokerConfig,
+    state: Mutex<State>,
+    stats: Stats,
+    started: Instant,
+    next_conn_id: AtomicU64,
+    shutdown: CancellationToken,
+}
+
+impl Broker {
+    /// A broker with no sessions yet.
+    pub fn new(config: BrokerConfig) -> Arc<Self> {
+        Arc::new(Broker {
+            config,
+            state: Mutex::new(State::default()),
+            stats: Stats::default(),
+            started: Instant::now(),
+            next_conn_id: AtomicU64::new(1),
+            shutdown: CancellationToken::new(),
+        })
+    }
+
+    /// The broker's configuration.
+    pub fn config(&self) -> &BrokerConfig {
+        &self.config
+    }
+
+    /// The broker's counters.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Serves one client connection over `stream` until it ends.
+    pub async fn serve<S>(self: &Arc<Self>, stream: S, peer: String)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send,
+    {
+        connection::serve(self.clone(), stream, peer).await;
+    }
+
+    /// Accepts connections on `listener` until `shutdown` completes, then closes every
+    /// connection (without publishing wills) and returns once all have ended.
+    pub async fn run_listener(
+        self: &Arc<Self>,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+    ) -> io::Result<()> {
+        let tracker = TaskTracker::new();
+        if let Some(interval) = self.config.sys_interval {
+            tracker.spawn(sys::publish_periodically(self.clone(), interval));
+        }
+        let active = Arc::new(AtomicUsize::new(0));
+        tokio::pin!(shutdown);
+        loop {
+            let (socket, peer) = tokio::select! {
+                () = &mut shutdown => break,
+                accepted = listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // EMFILE and friends: keep serving the connections we have.
+                        warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            let limit = self.config.max_connections;
+            if limit > 0 && active.load(Ordering::Relaxed) >= limit {
+                info!("refusing connection from {peer}: connection limit {limit} reached");
+                drop(socket);
+                continue;
+            }
+            let _ = socket.set_nodelay(true);
+            active.fetch_add(1, Ordering::Relaxed);
+            let broker = self.clone();
+            let active = active.clone();
+            tracker.spawn(async move {
+                broker.serve(socket, peer.to_string()).await;
+                active.fetch_sub(1, Ordering::Relaxed);
+            });
+        }
+        debug!("shutting down");
+        self.shutdown.cancel();
+        tracker.close();
+        tracker.wait().await;
+        Ok(())
+    }
+}
+
+/// Runs a broker on `listener` until `shutdown` completes.
+pub async fn run(
+    listener: TcpListener,
+    config: BrokerConfig,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    Broker::new(config).run_listener(listener, shutdown).await
+}

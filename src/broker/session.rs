@@ -1,0 +1,316 @@
+//! Session state: what the broker keeps for a client id, online or offline.
+//!
+//! The [`Outbox`] is the one queue of deliveries waiting for a client: the router pushes into
+//! it, the client's connection drains it as its in-flight window allows. It is bounded; when
+//! full the oldest delivery is dropped and counted. While the client is offline only QoS 1/2
+//! deliveries are queued (for a persistent session) [MQTT-3.1.2-5].
+//!
+//! The [`SessionStore`] (in-flight messages, QoS 2 packet ids received, the packet id counter)
+//! belongs to the connection while the client is online and goes back into the [`Session`]
+//! when it leaves, so a reconnecting persistent client resumes where it stopped.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use rumqttc::mqttbytes::QoS;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// A client identifier, shared cheaply between the session table and the router.
+pub type ClientId = Arc<str>;
+
+/// An application message as the broker routes it; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Topic name.
+    pub topic: Arc<str>,
+    /// Payload bytes.
+    pub payload: Bytes,
+    /// QoS it was published with.
+    pub qos: QoS,
+    /// Retain flag it was published with.
+    pub retain: bool,
+}
+
+/// One message on its way to one client.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The message.
+    pub message: Message,
+    /// QoS of this delivery: min(published, granted) [MQTT-3.8.4-6].
+    pub qos: QoS,
+    /// Retain flag on the wire: set only for retained messages sent on subscribe
+    /// [MQTT-3.3.1-8, MQTT-3.3.1-9].
+    pub retain: bool,
+}
+
+/// What became of a pushed delivery.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Pushed {
+    /// Queued.
+    Queued,
+    /// Queued, and the oldest queued delivery was dropped to make room.
+    DroppedOldest,
+    /// Not queued: a QoS 0 message for an offline client.
+    Skipped,
+}
+
+struct OutboxQueue {
+    deliveries: VecDeque<Delivery>,
+    online: bool,
+    dropped: u64,
+}
+
+/// The bounded queue of deliveries for one session.
+pub struct Outbox {
+    queue: Mutex<OutboxQueue>,
+    ready: Notify,
+    limit: usize,
+}
+
+impl Outbox {
+    /// An empty outbox for an offline session, holding at most `limit` deliveries.
+    pub fn new(limit: usize) -> Self {
+        Outbox {
+            queue: Mutex::new(OutboxQueue {
+                deliveries: VecDeque::new(),
+                online: false,
+                dropped: 0,
+            }),
+            ready: Notify::new(),
+            limit: limit.max(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, OutboxQueue> {
+        // A panic elsewhere cannot leave the queue itself inconsistent; keep serving.
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues a delivery and wakes the connection.
+    pub fn push(&self, delivery: Delivery) -> Pushed {
+        let mut q = self.lock();
+        if !q.online && delivery.qos == QoS::AtMostOnce {
+            return Pushed::Skipped;
+        }
+        let mut result = Pushed::Queued;
+        if q.deliveries.len() >= self.limit {
+            q.deliveries.pop_front();
+            q.dropped += 1;
+            result = Pushed::DroppedOldest;
+        }
+        q.deliveries.push_back(delivery);
+        drop(q);
+        self.ready.notify_one();
+        result
+    }
+
+    /// Marks the session online (QoS 0 deliveries are queued too) or offline.
+    pub fn set_online(&self, online: bool) {
+        self.lock().online = online;
+        if online {
+            self.ready.notify_one();
+        }
+    }
+
+    /// Moves deliveries into `out` from the front: QoS 0 ones freely, QoS 1/2 ones while
+    /// `window` allows; at most `max` in all. Returns true when more could be taken now.
+    pub fn drain(&self, out: &mut Vec<Delivery>, mut window: usize, max: usize) -> bool {
+        let mut q = self.lock();
+        while out.len() < max {
+            match q.deliveries.front() {
+                Some(d) if d.qos == QoS::AtMostOnce => {}
+                Some(_) if window > 0 => window -= 1,
+                _ => return false,
+            }
+            out.extend(q.deliveries.pop_front());
+        }
+        q.deliveries
+            .front()
+            .is_some_and(|d| d.qos == QoS::AtMostOnce || window > 0)
+    }
+
+    /// Waits until something was pushed since the last wait.
+    pub async fn ready(&self) {
+        self.ready.notified().await;
+    }
+
+    /// Deliveries waiting.
+    pub fn len(&self) -> usize {
+        self.lock().deliveries.len()
+    }
+
+    /// True when nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Deliveries dropped because the queue was full, since the session began.
+    pub fn dropped(&self) -> u64 {
+        self.lock().dropped
+    }
+}
+
+/// Where a QoS 1/2 message sent to the client stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InflightState {
+    /// QoS 1 PUBLISH sent, waiting for PUBACK.
+    AwaitPubAck,
+    /// QoS 2 PUBLISH sent, waiting for PUBREC.
+    AwaitPubRec,
+    /// PUBREL sent, waiting for PUBCOMP.
+    AwaitPubComp,
+}
+
+/// A QoS 1/2 message sent to the client and not yet acknowledged.
+#[derive(Debug, Clone)]
+pub struct Inflight {
+    /// Packet id used for it.
+    pub pkid: u16,
+    /// The delivery.
+    pub delivery: Delivery,
+    /// How far the handshake went.
+    pub state: InflightState,
+}
+
+/// The part of a session its connection works on while the client is online.
+#[derive(Debug, Default)]
+pub struct SessionStore {
+    /// Unacknowledged outgoing messages, oldest first (resent in this order on reconnect).
+    pub inflight: VecDeque<Inflight>,
+    /// Packet ids of QoS 2 messages received and not yet released by PUBREL.
+    pub incoming_qos2: HashSet<u16>,
+    last_pkid: u16,
+}
+
+impl SessionStore {
+    /// The next packet id not used by an in-flight message (1..=65535) [MQTT-2.3.1-2].
+    pub fn next_pkid(&mut self) -> u16 {
+        loop {
+            self.last_pkid = self.last_pkid.checked_add(1).unwrap_or(1);
+            let candidate = self.last_pkid;
+            if !self.inflight.iter().any(|i| i.pkid == candidate) {
+                return candidate;
+            }
+        }
+    }
+
+    /// Index of the in-flight message with this packet id.
+    pub fn position(&self, pkid: u16) -> Option<usize> {
+        self.inflight.iter().position(|i| i.pkid == pkid)
+    }
+}
+
+/// The live connection of a session, as other connections see it.
+#[derive(Debug, Clone)]
+pub struct ConnHandle {
+    /// Unique per accepted connection.
+    pub id: u64,
+    /// Cancelled to make the connection close (session takeover).
+    pub kick: CancellationToken,
+    /// Cancelled once the connection has finished and handed its state back.
+    pub done: CancellationToken,
+}
+
+/// Everything the broker keeps for one client id.
+pub struct Session {
+    /// Where deliveries wait.
+    pub outbox: Arc<Outbox>,
+    /// Filters and granted QoS, to restore and to remove from the router.
+    pub subscriptions: HashMap<String, QoS>,
+    /// In-flight and QoS 2 state while offline; empty while a connection holds it.
+    pub store: SessionStore,
+    /// Whether the session outlives its connection (CONNECT clean session = 0).
+    pub persistent: bool,
+    /// The connection holding the session, if online.
+    pub conn: Option<ConnHandle>,
+}
+
+impl Session {
+    /// A fresh, offline session.
+    pub fn new(persistent: bool, queue_limit: usize) -> Self {
+        Session {
+            outbox: Arc::new(Outbox::new(queue_limit)),
+            subscriptions: HashMap::new(),
+            store: SessionStore::default(),
+            persistent,
+            conn: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(qos: QoS) -> Delivery {
+        Delivery {
+            message: Message {
+                topic: "t".into(),
+                payload: Bytes::new(),
+                qos,
+                retain: false,
+            },
+            qos,
+            retain: false,
+        }
+    }
+
+    #[test]
+    fn offline_outbox_keeps_only_qos1_and_2_mqtt_3_1_2_5() {
+        let outbox = Outbox::new(10);
+        assert_eq!(outbox.push(delivery(QoS::AtMostOnce)), Pushed::Skipped);
+        assert_eq!(outbox.push(delivery(QoS::AtLeastOnce)), Pushed::Queued);
+        outbox.set_online(true);
+        assert_eq!(outbox.push(delivery(QoS::AtMostOnce)), Pushed::Queued);
+        assert_eq!(outbox.len(), 2);
+    }
+
+    #[test]
+    fn full_outbox_drops_the_oldest_and_counts() {
+        let outbox = Outbox::new(2);
+        outbox.set_online(true);
+        for _ in 0..3 {
+            outbox.push(delivery(QoS::AtLeastOnce));
+        }
+        assert_eq!(outbox.len(), 2);
+        assert_eq!(outbox.dropped(), 1);
+    }
+
+    #[test]
+    fn drain_respects_the_inflight_window_but_not_for_qos0() {
+        let outbox = Outbox::new(10);
+        outbox.set_online(true);
+        for qos in [
+            QoS::AtLeastOnce,
+            QoS::AtMostOnce,
+            QoS::ExactlyOnce,
+            QoS::AtMostOnce,
+        ] {
+            outbox.push(delivery(qos));
+        }
+        let mut out = Vec::new();
+        let more = outbox.drain(&mut out, 1, 100);
+        assert_eq!(out.len(), 2, "QoS1, QoS0, then blocked at the QoS2");
+        assert!(!more);
+        out.clear();
+        assert!(outbox.drain(&mut out, 5, 1));
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn packet_ids_skip_zero_and_ids_in_flight() {
+        let mut store = SessionStore {
+            last_pkid: u16::MAX - 1,
+            ..Default::default()
+        };
+        assert_eq!(store.next_pkid(), u16::MAX);
+        store.inflight.push_back(Inflight {
+            pkid: 1,
+            delivery: delivery(QoS::AtLeastOnce),
+            state: InflightState::AwaitPubAck,
+        });
+        assert_eq!(store.next_pkid(), 2);
+    }
+}

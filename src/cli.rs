@@ -1,0 +1,197 @@
+//! The command-line surface: the clap derive tree and nothing else.
+//!
+//! These structs never reach the core: each command resolves its arguments into a validated
+//! configuration first (see `cmd/`), so a bad value is reported naming its flag before any
+//! socket opens.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A command-line MQTT toolkit: a bundled broker today; publish, subscribe, simulate and
+/// benchmark next.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mqttkit",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// When to colour output: auto (a terminal without NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Log more to stderr (-v: connections and subscriptions, -vv: every packet).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// How much to log: the top-level `-v` count plus the subcommand's own.
+    pub fn log_verbosity(&self) -> u8 {
+        let own = match &self.command {
+            Command::Broker(args) => args.run.verbose,
+            Command::Generate(_) => 0,
+        };
+        self.verbose.saturating_add(own)
+    }
+}
+
+/// Whether to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bundled MQTT 3.1.1 broker.
+    Broker(BrokerArgs),
+    /// Write shell completions or the man page (used to refresh the committed copies).
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// `mqttkit broker`: run the broker, or manage its password file.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BrokerArgs {
+    #[command(subcommand)]
+    pub action: Option<BrokerAction>,
+
+    #[command(flatten)]
+    pub run: BrokerRunArgs,
+}
+
+/// Actions of `mqttkit broker` other than running it.
+#[derive(Debug, Subcommand)]
+pub enum BrokerAction {
+    /// Add or update a user in a password file (mosquitto_passwd's format). The password is
+    /// read from a prompt on a terminal, else from the first line of stdin.
+    Passwd(PasswdArgs),
+}
+
+/// `mqttkit broker passwd FILE USER`.
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// The password file; created when missing.
+    pub file: PathBuf,
+    /// The user to add, update or delete.
+    pub username: String,
+    /// Delete the user instead of setting a password.
+    #[arg(short = 'D', long)]
+    pub delete: bool,
+}
+
+/// How to run the broker.
+#[derive(Debug, Args)]
+pub struct BrokerRunArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: IpAddr,
+
+    /// Port to listen on; 0 takes a free one (the bound address is printed on stdout).
+    #[arg(short = 'p', long, default_value_t = 1883)]
+    pub port: u16,
+
+    /// Log more to stderr (-v: connections and subscriptions, -vv: every packet).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Accept clients that send no username.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub allow_anonymous: bool,
+
+    /// Users and password hashes in mosquitto_passwd's format (`user:$7$…`).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Largest packet accepted from a client, in bytes; a larger one closes that connection.
+    #[arg(long, default_value_t = 268_435_455, value_name = "BYTES",
+          value_parser = clap::value_parser!(u32).range(2..=268_435_455))]
+    pub max_packet_size: u32,
+
+    /// Most clients connected at once; further connections are closed at once (0: no limit).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub max_connections: usize,
+
+    /// QoS 1/2 messages in flight to one client before further ones wait in its queue.
+    #[arg(long, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_inflight: u16,
+
+    /// Messages queued per client (online behind the in-flight window, or offline with a
+    /// persistent session); when full the oldest is dropped, counted and logged.
+    #[arg(long, default_value_t = 1000, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_queued: u32,
+
+    /// How often to publish the `$SYS/broker/…` counters (0 turns them off).
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub sys_interval: Duration,
+
+    /// Fault injection: close every client's connection after it has sent N packets
+    /// (CONNECT included), without a will being suppressed.
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Fault injection (for testing clients)"
+    )]
+    pub fault_drop_after: Option<u64>,
+
+    /// Fault injection: refuse every CONNECT with this CONNACK return code (1-5).
+    #[arg(long, value_name = "CODE", help_heading = "Fault injection (for testing clients)",
+          value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub fault_refuse_connect: Option<u8>,
+}
+
+/// `mqttkit generate …` (hidden).
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub what: GenerateWhat,
+}
+
+/// What `mqttkit generate` writes.
+#[derive(Debug, Subcommand)]
+pub enum GenerateWhat {
+    /// Shell completions for bash, zsh, fish, elvish and PowerShell.
+    Completions {
+        /// Directory to write them into.
+        dir: PathBuf,
+    },
+    /// The man page `mqttkit.1`.
+    Man {
+        /// Directory to write it into.
+        dir: PathBuf,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn verbosity_adds_top_level_and_broker_flags() {
+        let cli = Cli::try_parse_from(["mqttkit", "-v", "broker", "-vv"]).unwrap();
+        assert_eq!(cli.log_verbosity(), 3);
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand: arguments → validated configuration → the subsystem → output.
+
+pub mod broker;
+pub mod generate;

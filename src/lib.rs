@@ -1,0 +1,24 @@
+//! mqttkit: a command-line MQTT toolkit, as a library with a thin binary on top.
+//!
+//! # Layout
+//! - [`cli`]: the clap derive tree only.
+//! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
+//! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
+//! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
+//! - [`output`]: output style, colour, the error printer; all printing goes through here.
+//! - [`error`]: the errors callers branch on and their exit codes.
+
+pub mod broker;
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod output;
+pub mod topic;
+
+/// Runs the parsed command line; `main` prints the error and picks the exit code.
+pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    match cli.command {
+        cli::Command::Broker(args) => cmd::broker::run(args),
+        cli::Command::Generate(args) => cmd::generate::run(args),
+    }
+}

@@ -1,0 +1,19 @@
+//! The `mqttkit` binary: parse the command line, run, report an error once, pick the exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use mqttkit::{cli::Cli, error, output};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    output::init(cli.color, cli.log_verbosity());
+    match mqttkit::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            output::print_error(&err);
+            ExitCode::from(error::exit_code(&err))
+        }
+    }
+}

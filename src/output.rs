@@ -1,0 +1,84 @@
+//! Output style, decided once at start-up, and the few things every command prints the same way.
+//!
+//! Data goes to stdout; diagnostics and logs go to stderr. Colour follows `--color`, `NO_COLOR`
+//! (<https://no-color.org>) and whether the stream is a terminal.
+
+use std::io::{self, IsTerminal, Write};
+
+use colored::Colorize;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::ColorChoice;
+
+/// Decides whether a stream gets colour.
+pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color_env: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && !no_color_env,
+    }
+}
+
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Sets the colour override and the stderr logger; call once from `main`.
+///
+/// Verbosity 0 logs warnings and errors, 1 adds information (connections, subscriptions), 2
+/// and more add debug detail (every packet). `MQTTKIT_LOG` (an `EnvFilter` directive) wins
+/// when set.
+pub fn init(choice: ColorChoice, verbosity: u8) {
+    colored::control::set_override(use_color(
+        choice,
+        io::stdout().is_terminal(),
+        no_color_env(),
+    ));
+    let level = match verbosity {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("MQTTKIT_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("mqttkit={level}")));
+    let stderr_color = use_color(choice, io::stderr().is_terminal(), no_color_env());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(stderr_color)
+        .with_target(false)
+        .try_init();
+}
+
+/// Prints an error once, with its cause chain: `mqttkit: error: what: why`.
+pub fn print_error(err: &anyhow::Error) {
+    let label = "error:";
+    let label = if colored::control::SHOULD_COLORIZE.should_colorize() {
+        label.red().bold().to_string()
+    } else {
+        label.to_string()
+    };
+    let _ = writeln!(io::stderr(), "mqttkit: {label} {err:#}");
+}
+
+/// Prints one line of data on stdout (flushed at once, so scripts reading a pipe see it).
+pub fn print_line(line: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_colours_only_a_terminal_without_no_color() {
+        assert!(use_color(ColorChoice::Auto, true, false));
+        assert!(!use_color(ColorChoice::Auto, false, false));
+        assert!(!use_color(ColorChoice::Auto, true, true));
+        assert!(use_color(ColorChoice::Always, false, true));
+        assert!(!use_color(ColorChoice::Never, true, false));
+    }
+}
