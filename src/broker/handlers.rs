@@ -94,10 +94,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 retain: publish.retain,
             };
             let dropped = self.broker.state().publish(&message);
-            if dropped > 0 {
-                Stats::add(&self.broker.stats.messages_dropped, dropped);
-                debug!("{dropped} queued deliveries dropped: subscriber queues full");
-            }
+            Stats::add(&self.broker.stats.messages_dropped, dropped);
         }
         Ok(())
     }

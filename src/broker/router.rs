@@ -140,7 +140,7 @@ mod tests {
     fn subscriber(qos: QoS) -> Subscriber {
         Subscriber {
             qos,
-            outbox: Arc::new(Outbox::new(10)),
+            outbox: Arc::new(Outbox::new("t".into(), 10)),
         }
     }
 
@@ -184,7 +184,7 @@ mod tests {
     fn overlapping_subscriptions_give_one_route_at_highest_qos() {
         let mut router = Router::default();
         let id = ClientId::from("c");
-        let outbox = Arc::new(Outbox::new(10));
+        let outbox = Arc::new(Outbox::new("t".into(), 10));
         for (filter, qos) in [
             ("a/#", QoS::AtMostOnce),
             ("a/+", QoS::ExactlyOnce),

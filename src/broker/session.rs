@@ -16,6 +16,7 @@ use bytes::Bytes;
 use rumqttc::mqttbytes::QoS;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use tracing::warn;
 
 /// A client identifier, shared cheaply between the session table and the router.
 pub type ClientId = Arc<str>;
@@ -64,15 +65,18 @@ struct OutboxQueue {
 
 /// The bounded queue of deliveries for one session.
 pub struct Outbox {
+    client_id: ClientId,
     queue: Mutex<OutboxQueue>,
     ready: Notify,
     limit: usize,
 }
 
 impl Outbox {
-    /// An empty outbox for an offline session, holding at most `limit` deliveries.
-    pub fn new(limit: usize) -> Self {
+    /// An empty outbox for an offline session of `client_id`, holding at most `limit`
+    /// deliveries.
+    pub fn new(client_id: ClientId, limit: usize) -> Self {
         Outbox {
+            client_id,
             queue: Mutex::new(OutboxQueue {
                 deliveries: VecDeque::new(),
                 online: false,
@@ -94,16 +98,31 @@ impl Outbox {
         if !q.online && delivery.qos == QoS::AtMostOnce {
             return Pushed::Skipped;
         }
-        let mut result = Pushed::Queued;
+        let mut dropped_so_far = None;
         if q.deliveries.len() >= self.limit {
             q.deliveries.pop_front();
             q.dropped += 1;
-            result = Pushed::DroppedOldest;
+            dropped_so_far = Some(q.dropped);
         }
         q.deliveries.push_back(delivery);
+        let online = q.online;
         drop(q);
         self.ready.notify_one();
-        result
+        match dropped_so_far {
+            None => Pushed::Queued,
+            Some(total) => {
+                // Logged on the first drop and then every thousandth, not on every message.
+                if total == 1 || total % 1000 == 0 {
+                    warn!(
+                        "{}: queue full ({} messages, client {}): dropped the oldest; {total} dropped so far",
+                        self.client_id,
+                        self.limit,
+                        if online { "online" } else { "offline" },
+                    );
+                }
+                Pushed::DroppedOldest
+            }
+        }
     }
 
     /// Marks the session online (QoS 0 deliveries are queued too) or offline.
@@ -229,9 +248,9 @@ pub struct Session {
 
 impl Session {
     /// A fresh, offline session.
-    pub fn new(persistent: bool, queue_limit: usize) -> Self {
+    pub fn new(client_id: ClientId, persistent: bool, queue_limit: usize) -> Self {
         Session {
-            outbox: Arc::new(Outbox::new(queue_limit)),
+            outbox: Arc::new(Outbox::new(client_id, queue_limit)),
             subscriptions: HashMap::new(),
             store: SessionStore::default(),
             persistent,
@@ -259,7 +278,7 @@ mod tests {
 
     #[test]
     fn offline_outbox_keeps_only_qos1_and_2_mqtt_3_1_2_5() {
-        let outbox = Outbox::new(10);
+        let outbox = Outbox::new("t".into(), 10);
         assert_eq!(outbox.push(delivery(QoS::AtMostOnce)), Pushed::Skipped);
         assert_eq!(outbox.push(delivery(QoS::AtLeastOnce)), Pushed::Queued);
         outbox.set_online(true);
@@ -269,7 +288,7 @@ mod tests {
 
     #[test]
     fn full_outbox_drops_the_oldest_and_counts() {
-        let outbox = Outbox::new(2);
+        let outbox = Outbox::new("t".into(), 2);
         outbox.set_online(true);
         for _ in 0..3 {
             outbox.push(delivery(QoS::AtLeastOnce));
@@ -280,7 +299,7 @@ mod tests {
 
     #[test]
     fn drain_respects_the_inflight_window_but_not_for_qos0() {
-        let outbox = Outbox::new(10);
+        let outbox = Outbox::new("t".into(), 10);
         outbox.set_online(true);
         for qos in [
             QoS::AtLeastOnce,

@@ -88,7 +88,7 @@ impl State {
         let session = self
             .sessions
             .entry(client_id.clone())
-            .or_insert_with(|| Session::new(!clean, queue_limit));
+            .or_insert_with(|| Session::new(client_id.clone(), !clean, queue_limit));
         session.conn = Some(conn);
         session.outbox.set_online(true);
         Claim::Claimed {
