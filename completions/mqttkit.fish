@@ -30,9 +30,81 @@ never\t'Never colour'"
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s v -l verbose -d 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s V -l version -d 'Print version'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic] (also mqtts, ws, wss)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s t -l topic -d 'Topic to publish to (or the path of -L\'s URL)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s m -l message -d 'Message payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s f -l file -d 'Send the contents of a file as one message' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat -d 'Publish the message this many times' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat-delay -d 'Wait this long between repeats (seconds, or e.g. 500ms)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s s -l stdin-file -d 'Send all of stdin as one message'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (only the `\\n` is removed; an empty line is an empty message)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s n -l null-message -d 'Send an empty (zero-length) message'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s r -l retain -d 'Retain the message'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s d -l debug -d 'Log the protocol exchange to stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic] (also mqtts, ws, wss)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from this filter after connecting (repeatable; with -c, cleans a persistent session)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s q -l qos -d 'Requested QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s C -l count -d 'Exit after this many messages (those that pass -T and -R)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s W -l timeout -d 'Exit with code 27 if -C is not reached within this time (seconds, or e.g. 1500ms)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s F -l format -d 'Print each message with this template (mosquitto_sub\'s -F specifiers)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit right after the subscriptions are acknowledged'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s R -l no-retained -d 'Ignore retained (stale) messages'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first message that is not retained'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l remove-retained -d 'Clear each retained message received by publishing an empty retained message to its topic'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` instead of the payload alone'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s N -l no-eol -d 'Do not print a newline after each message'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l json -d 'Print each message as one JSON object per line'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s d -l debug -d 'Log the protocol exchange to stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l help -d 'Print help'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l bind -d 'Address to listen on' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s p -l port -d 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l allow-anonymous -d 'Accept clients that send no username' -r -f -a "true\t''
@@ -45,6 +117,7 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l sys-interval -d 'How often to publish the `$SYS/broker/…` counters (0 turns them off)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l fault-drop-after -d 'Fault injection: close every client\'s connection after it has sent N packets (CONNECT included), without a will being suppressed' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l fault-refuse-connect -d 'Fault injection: refuse every CONNECT with this CONNACK return code (1-5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l fault-refuse-subscribe -d 'Fault injection: answer SUBSCRIBE with the failure code 0x80 for every filter that this filter matches (e.g. `private/#`)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -82,9 +155,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_see
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page `mqttkit.1`'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page `mqttkit.1`'

@@ -8,7 +8,9 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::conn::{parse_duration, ConnectOpts};
 
 /// A command-line MQTT toolkit: a bundled broker today; publish, subscribe, simulate and
 /// benchmark next.
@@ -37,6 +39,8 @@ impl Cli {
     pub fn log_verbosity(&self) -> u8 {
         let own = match &self.command {
             Command::Broker(args) => args.run.verbose,
+            Command::Pub(args) => args.debug,
+            Command::Sub(args) => args.debug,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -57,11 +61,150 @@ pub enum ColorChoice {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Publish messages (mosquitto_pub's flags).
+    Pub(PubArgs),
+    /// Subscribe and print messages (mosquitto_sub's flags and output).
+    Sub(SubArgs),
     /// Run the bundled MQTT 3.1.1 broker.
     Broker(BrokerArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+/// `mqttkit pub`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct PubArgs {
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+
+    /// Topic to publish to (or the path of -L's URL).
+    #[arg(short = 't', long, value_name = "TOPIC")]
+    pub topic: Option<String>,
+
+    /// Message payload.
+    #[arg(short = 'm', long, value_name = "MESSAGE", group = "source")]
+    pub message: Option<String>,
+
+    /// Send the contents of a file as one message.
+    #[arg(short = 'f', long, value_name = "FILE", group = "source")]
+    pub file: Option<PathBuf>,
+
+    /// Send all of stdin as one message.
+    #[arg(short = 's', long = "stdin-file", group = "source")]
+    pub stdin_file: bool,
+
+    /// Send each line of stdin as a message (only the `\n` is removed; an empty line is an
+    /// empty message).
+    #[arg(short = 'l', long = "stdin-line", group = "source")]
+    pub stdin_line: bool,
+
+    /// Send an empty (zero-length) message.
+    #[arg(short = 'n', long = "null-message", group = "source")]
+    pub null_message: bool,
+
+    /// Quality of service.
+    #[arg(short = 'q', long, default_value_t = 0, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Retain the message.
+    #[arg(short = 'r', long)]
+    pub retain: bool,
+
+    /// Publish the message this many times.
+    #[arg(long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: u64,
+
+    /// Wait this long between repeats (seconds, or e.g. 500ms).
+    #[arg(long, default_value = "0", value_parser = parse_duration, value_name = "DURATION")]
+    pub repeat_delay: Duration,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+}
+
+/// `mqttkit sub`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct SubArgs {
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+
+    /// Topic filter to subscribe to (repeatable).
+    #[arg(short = 't', long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+
+    /// Do not print messages whose topic matches this filter (repeatable).
+    #[arg(short = 'T', long = "filter-out", value_name = "FILTER")]
+    pub filter_out: Vec<String>,
+
+    /// Unsubscribe from this filter after connecting (repeatable; with -c, cleans a
+    /// persistent session).
+    #[arg(short = 'U', long = "unsubscribe", value_name = "FILTER")]
+    pub unsubscribe: Vec<String>,
+
+    /// Requested QoS.
+    #[arg(short = 'q', long, default_value_t = 0, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Exit after this many messages (those that pass -T and -R).
+    #[arg(short = 'C', long = "count", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Exit with code 27 if -C is not reached within this time (seconds, or e.g. 1500ms).
+    #[arg(short = 'W', long = "timeout", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+
+    /// Exit right after the subscriptions are acknowledged.
+    #[arg(short = 'E', long = "exit-after-subscribe")]
+    pub exit_after_subscribe: bool,
+
+    /// Ignore retained (stale) messages.
+    #[arg(short = 'R', long = "no-retained")]
+    pub no_retained: bool,
+
+    /// Print only retained messages; exit at the first message that is not retained.
+    #[arg(long, conflicts_with = "no_retained")]
+    pub retained_only: bool,
+
+    /// Clear each retained message received by publishing an empty retained message to its
+    /// topic.
+    #[arg(long)]
+    pub remove_retained: bool,
+
+    /// Print `topic payload` instead of the payload alone.
+    #[arg(short = 'v', long, conflicts_with_all = ["format", "json"])]
+    pub verbose: bool,
+
+    /// Do not print a newline after each message.
+    #[arg(short = 'N', long = "no-eol")]
+    pub no_eol: bool,
+
+    /// Print each message with this template (mosquitto_sub's -F specifiers).
+    #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<String>,
+
+    /// Print each message as one JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
 }
 
 /// `mqttkit broker`: run the broker, or manage its password file.
@@ -155,6 +298,18 @@ pub struct BrokerRunArgs {
     #[arg(long, value_name = "CODE", help_heading = "Fault injection (for testing clients)",
           value_parser = clap::value_parser!(u8).range(1..=5))]
     pub fault_refuse_connect: Option<u8>,
+
+    /// Fault injection: answer SUBSCRIBE with the failure code 0x80 for every filter that
+    /// this filter matches (e.g. `private/#`).
+    #[arg(long, value_name = "FILTER", help_heading = "Fault injection (for testing clients)",
+          value_parser = parse_filter)]
+    pub fault_refuse_subscribe: Option<String>,
+}
+
+fn parse_filter(filter: &str) -> Result<String, String> {
+    crate::topic::validate_filter(filter)
+        .map(|()| filter.to_owned())
+        .map_err(|e| e.to_string())
 }
 
 /// `mqttkit generate …` (hidden).

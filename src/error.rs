@@ -12,6 +12,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_RUNTIME: u8 = 1;
 /// Exit code of a usage error: a bad flag, value or combination (clap uses it too).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code when the broker refused a subscription (SUBACK 0x80).
+pub const EXIT_SUBSCRIPTION_REFUSED: u8 = 26;
 /// Exit code when a wait ran out of time (as mosquitto_sub `-W`).
 pub const EXIT_TIMEOUT: u8 = 27;
 
@@ -21,6 +23,21 @@ pub enum Error {
     /// A flag, value or combination that cannot work; found before any socket opens.
     #[error("{0}")]
     Usage(String),
+    /// The broker refused the connection; the exit code is its CONNACK return code, as
+    /// mosquitto's clients do.
+    #[error("connection refused: {reason} (CONNACK {code})")]
+    Refused { code: u8, reason: String },
+    /// A wait ran out of time.
+    #[error("{0}")]
+    Timeout(String),
+    /// The broker refused a subscription (SUBACK failure).
+    #[error("{0}")]
+    SubscriptionRefused(String),
+}
+
+/// A usage error (exit code 2) with this message.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    Error::Usage(msg.into()).into()
 }
 
 impl Error {
@@ -28,6 +45,9 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => EXIT_USAGE,
+            Error::Refused { code, .. } => *code,
+            Error::Timeout(_) => EXIT_TIMEOUT,
+            Error::SubscriptionRefused(_) => EXIT_SUBSCRIPTION_REFUSED,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`cli`]: the clap derive tree only.
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
+//! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
 //! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
 //! - [`output`]: output style, colour, the error printer; all printing goes through here.
@@ -11,6 +12,7 @@
 pub mod broker;
 pub mod cli;
 pub mod cmd;
+pub mod conn;
 pub mod error;
 pub mod output;
 pub mod topic;
@@ -18,6 +20,8 @@ pub mod topic;
 /// Runs the parsed command line; `main` prints the error and picks the exit code.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     match cli.command {
+        cli::Command::Pub(args) => cmd::publish::run(args),
+        cli::Command::Sub(args) => cmd::subscribe::run(args),
         cli::Command::Broker(args) => cmd::broker::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }

@@ -170,7 +170,7 @@ async fn fault_injection_refuses_connect_with_chosen_code() {
     let config = mqttkit::broker::BrokerConfig {
         faults: mqttkit::broker::Faults {
             refuse_connect: Some(3),
-            drop_after: None,
+            ..Default::default()
         },
         ..Default::default()
     };
@@ -188,8 +188,8 @@ async fn fault_injection_refuses_connect_with_chosen_code() {
 async fn fault_injection_drops_after_n_packets_and_publishes_will() {
     let config = mqttkit::broker::BrokerConfig {
         faults: mqttkit::broker::Faults {
-            refuse_connect: None,
             drop_after: Some(3),
+            ..Default::default()
         },
         ..Default::default()
     };

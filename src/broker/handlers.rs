@@ -131,11 +131,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         }
     }
 
+    /// Refuses the filter when fault injection says so.
+    fn check_fault(&self, filter: &str) -> Result<(), String> {
+        match &self.broker.config.faults.refuse_subscribe {
+            Some(refused) if topic::matches(refused, filter) => {
+                Err("refused by fault injection".to_owned())
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn handle_subscribe(&mut self, subscribe: Subscribe) {
         let mut codes = Vec::with_capacity(subscribe.filters.len());
         let mut state = self.broker.state();
         for filter in &subscribe.filters {
-            match topic::validate_filter(&filter.path) {
+            let verdict = topic::validate_filter(&filter.path)
+                .map_err(|e| e.to_string())
+                .and_then(|()| self.check_fault(&filter.path));
+            match verdict {
                 Ok(()) => {
                     state.subscribe(&self.client_id, &filter.path, filter.qos);
                     info!(

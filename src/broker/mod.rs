@@ -48,6 +48,8 @@ pub struct Faults {
     pub drop_after: Option<u64>,
     /// Refuse every CONNECT with this CONNACK return code (1-5).
     pub refuse_connect: Option<u8>,
+    /// Refuse (SUBACK 0x80) every subscription whose filter this filter matches.
+    pub refuse_subscribe: Option<String>,
 }
 
 /// How the broker behaves; see `mqttkit broker --help` for each setting.
@@ -139,6 +141,11 @@ impl Broker {
     /// The broker's counters.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    /// How many sessions would receive a message published to `topic` now.
+    pub fn subscriber_count(&self, topic: &str) -> usize {
+        self.state().subscriber_count(topic)
     }
 
     fn state(&self) -> MutexGuard<'_, State> {

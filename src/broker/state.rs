@@ -168,6 +168,14 @@ impl State {
         self.router.unsubscribe(filter, client_id)
     }
 
+    /// How many sessions have a subscription matching `topic`.
+    pub fn subscriber_count(&mut self, topic: &str) -> usize {
+        self.router.route(topic, &mut self.routes);
+        let n = self.routes.len();
+        self.routes.clear();
+        n
+    }
+
     /// Number of sessions, online or offline.
     pub fn session_count(&self) -> usize {
         self.sessions.len()

@@ -45,6 +45,7 @@ pub fn resolve(args: &BrokerRunArgs) -> Result<BrokerConfig> {
         faults: Faults {
             drop_after: args.fault_drop_after,
             refuse_connect: args.fault_refuse_connect,
+            refuse_subscribe: args.fault_refuse_subscribe.clone(),
         },
         ..BrokerConfig::default()
     })

@@ -2,3 +2,5 @@
 
 pub mod broker;
 pub mod generate;
+pub mod publish;
+pub mod subscribe;

@@ -3,6 +3,8 @@
 //! Data goes to stdout; diagnostics and logs go to stderr. Colour follows `--color`, `NO_COLOR`
 //! (<https://no-color.org>) and whether the stream is a terminal.
 
+pub mod format;
+
 use std::io::{self, IsTerminal, Write};
 
 use colored::Colorize;

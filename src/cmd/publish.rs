@@ -1,0 +1,177 @@
+//! `mqttkit pub`: publish one message, a repeated message, or one message per stdin line, and
+//! exit only once every QoS 1/2 message is acknowledged.
+
+use std::io::Read;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use rumqttc::{AsyncClient, Event, Outgoing, Packet, QoS};
+use tokio::io::AsyncBufReadExt;
+
+use crate::cli::PubArgs;
+use crate::conn::{self, ConnectConfig};
+use crate::error::usage;
+use crate::topic;
+
+/// Where the payloads come from.
+#[derive(Debug)]
+enum Source {
+    /// One payload, known before connecting (-m, -f, -s, -n), sent `repeat` times.
+    Payload(Vec<u8>),
+    /// One message per line of stdin (-l).
+    StdinLines,
+}
+
+/// A validated `pub` invocation.
+#[derive(Debug)]
+struct PublishPlan {
+    conn: ConnectConfig,
+    topic: String,
+    source: Source,
+    qos: QoS,
+    retain: bool,
+    repeat: u64,
+    repeat_delay: Duration,
+}
+
+fn resolve(args: PubArgs) -> Result<PublishPlan> {
+    let conn = conn::resolve(&args.conn, "pub")?;
+    let topic = args
+        .topic
+        .or_else(|| conn.url_topic.clone())
+        .ok_or_else(|| usage("a topic is required: -t TOPIC (or a path in -L's URL)"))?;
+    topic::validate_name(&topic).map_err(|e| usage(format!("-t {topic:?}: {e}")))?;
+    let source = if let Some(m) = args.message {
+        Source::Payload(m.into_bytes())
+    } else if let Some(path) = &args.file {
+        Source::Payload(
+            std::fs::read(path)
+                .with_context(|| format!("-f {}", path.display()))
+                .map_err(|e| usage(format!("{e:#}")))?,
+        )
+    } else if args.stdin_file {
+        let mut all = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut all)
+            .context("-s: reading stdin")?;
+        Source::Payload(all)
+    } else if args.stdin_line {
+        Source::StdinLines
+    } else if args.null_message {
+        Source::Payload(Vec::new())
+    } else {
+        return Err(usage(
+            "nothing to publish: give -m MESSAGE, -f FILE, -s (stdin), -l (stdin lines) or -n (empty)",
+        ));
+    };
+    Ok(PublishPlan {
+        conn,
+        topic,
+        source,
+        qos: conn::qos(args.qos),
+        retain: args.retain,
+        repeat: args.repeat,
+        repeat_delay: args.repeat_delay,
+    })
+}
+
+/// Runs `mqttkit pub`.
+pub fn run(args: PubArgs) -> Result<()> {
+    let plan = resolve(args)?;
+    // One connection and a handful of messages: a single-threaded runtime starts fastest.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(publish(plan))
+}
+
+/// Queues every message; returns how many were queued.
+async fn produce(
+    client: AsyncClient,
+    topic: String,
+    source: Source,
+    qos: QoS,
+    retain: bool,
+    repeat: u64,
+    delay: Duration,
+) -> Result<u64> {
+    let mut count = 0;
+    match source {
+        Source::Payload(payload) => {
+            for i in 0..repeat {
+                if i > 0 && !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                client
+                    .publish(topic.as_str(), qos, retain, payload.clone())
+                    .await?;
+                count += 1;
+            }
+        }
+        Source::StdinLines => {
+            let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                if stdin.read_until(b'\n', &mut line).await? == 0 {
+                    break;
+                }
+                if line.last() == Some(&b'\n') {
+                    line.pop();
+                }
+                client
+                    .publish(topic.as_str(), qos, retain, line.clone())
+                    .await?;
+                count += 1;
+            }
+        }
+    }
+    Ok(count)
+}
+
+async fn publish(plan: PublishPlan) -> Result<()> {
+    let conn::Connection {
+        client, mut events, ..
+    } = conn::connect(&plan.conn).await?;
+    let qos = plan.qos;
+    let mut producer = Some(tokio::spawn(produce(
+        client.clone(),
+        plan.topic,
+        plan.source,
+        qos,
+        plan.retain,
+        plan.repeat,
+        plan.repeat_delay,
+    )));
+    let (mut queued, mut acked) = (None::<u64>, 0u64);
+    let mut disconnecting = false;
+    loop {
+        tokio::select! {
+            event = events.poll() => match event {
+                Ok(Event::Incoming(Packet::PubAck(_) | Packet::PubComp(_))) => acked += 1,
+                Ok(Event::Outgoing(Outgoing::Disconnect)) => return Ok(()),
+                Ok(_) => {}
+                Err(e) => {
+                    let unacked = queued.map_or(0, |q| q.saturating_sub(acked));
+                    let what = if qos != QoS::AtMostOnce && (unacked > 0 || queued.is_none()) {
+                        "connection lost before every message was acknowledged"
+                    } else {
+                        "connection lost"
+                    };
+                    return Err(conn::connection_error(e).context(what));
+                }
+            },
+            done = async { producer.as_mut().expect("guarded").await }, if producer.is_some() => {
+                producer = None;
+                queued = Some(done.context("publisher task failed")??);
+            }
+        }
+        let all_acked = queued.is_some_and(|q| qos == QoS::AtMostOnce || acked >= q);
+        if all_acked && !disconnecting {
+            client.disconnect().await?;
+            disconnecting = true;
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! `mqttkit sub`: subscribe, print each message as mosquitto_sub does (or as JSON lines), and
+//! keep going across broker restarts: reconnect with backoff, re-subscribe when the new session
+//! is fresh.
+
+use std::io::{self, Write};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result};
+use rumqttc::{
+    AsyncClient, Event, EventLoop, Outgoing, Packet, QoS, SubAck, SubscribeFilter,
+    SubscribeReasonCode,
+};
+use tokio::time::Instant;
+use tracing::warn;
+
+use crate::cli::SubArgs;
+use crate::conn::{self, Backoff, ConnectConfig};
+use crate::error::{usage, Error};
+use crate::output::format::{self, Received, Template};
+use crate::topic;
+
+/// How each message is printed.
+enum OutputMode {
+    /// The payload, or `topic payload` with -v.
+    Plain { verbose: bool },
+    /// A -F template.
+    Template(Template),
+    /// One JSON object per line.
+    Json,
+}
+
+/// A validated `sub` invocation.
+struct SubscribePlan {
+    conn: ConnectConfig,
+    filters: Vec<String>,
+    qos: QoS,
+    filter_out: Vec<String>,
+    unsubscribe: Vec<String>,
+    count: Option<u64>,
+    timeout: Option<Duration>,
+    exit_after_subscribe: bool,
+    no_retained: bool,
+    retained_only: bool,
+    remove_retained: bool,
+}
+
+fn check_filters(flag: &str, filters: &[String]) -> Result<()> {
+    for f in filters {
+        topic::validate_filter(f).map_err(|e| usage(format!("{flag} {f:?}: {e}")))?;
+    }
+    Ok(())
+}
+
+fn resolve(args: SubArgs) -> Result<(SubscribePlan, Printer)> {
+    let conn = conn::resolve(&args.conn, "sub")?;
+    let mut filters = args.topic;
+    if filters.is_empty() {
+        filters.extend(conn.url_topic.clone());
+    }
+    if filters.is_empty() && args.unsubscribe.is_empty() {
+        return Err(usage("a topic filter is required: -t FILTER (repeatable)"));
+    }
+    check_filters("-t", &filters)?;
+    check_filters("-T", &args.filter_out)?;
+    check_filters("-U", &args.unsubscribe)?;
+    let output = if let Some(spec) = &args.format {
+        OutputMode::Template(Template::parse(spec).map_err(|e| usage(format!("-F: {e}")))?)
+    } else if args.json {
+        OutputMode::Json
+    } else {
+        OutputMode::Plain {
+            verbose: args.verbose,
+        }
+    };
+    let printer = Printer {
+        out: io::BufWriter::new(io::stdout()),
+        mode: output,
+        eol: !args.no_eol,
+    };
+    let plan = SubscribePlan {
+        conn,
+        filters,
+        qos: conn::qos(args.qos),
+        filter_out: args.filter_out,
+        unsubscribe: args.unsubscribe,
+        count: args.count,
+        timeout: args.timeout,
+        exit_after_subscribe: args.exit_after_subscribe,
+        no_retained: args.no_retained,
+        retained_only: args.retained_only,
+        remove_retained: args.remove_retained,
+    };
+    Ok((plan, printer))
+}
+
+/// Runs `mqttkit sub`.
+pub fn run(args: SubArgs) -> Result<()> {
+    let (plan, printer) = resolve(args)?;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(subscribe(plan, printer))
+}
+
+/// Writes messages to stdout in the chosen format.
+struct Printer {
+    out: io::BufWriter<io::Stdout>,
+    mode: OutputMode,
+    eol: bool,
+}
+
+impl Printer {
+    fn print(&mut self, msg: &Received) -> io::Result<()> {
+        let wrote_record = match &self.mode {
+            OutputMode::Plain { verbose } => format::write_plain(msg, *verbose, &mut self.out)?,
+            OutputMode::Template(t) => {
+                t.write(msg, &mut self.out)?;
+                true
+            }
+            OutputMode::Json => {
+                format::write_json(msg, &mut self.out)?;
+                true
+            }
+        };
+        if wrote_record && self.eol {
+            self.out.write_all(b"\n")?;
+        }
+        self.out.flush()
+    }
+}
+
+/// What to do after a message.
+enum Next {
+    Continue,
+    Stop,
+}
+
+struct Subscriber {
+    plan: SubscribePlan,
+    client: AsyncClient,
+    printer: Printer,
+    printed: u64,
+}
+
+impl Subscriber {
+    async fn send_subscriptions(&self) -> Result<()> {
+        if !self.plan.filters.is_empty() {
+            let filters = self
+                .plan
+                .filters
+                .iter()
+                .map(|f| SubscribeFilter::new(f.clone(), self.plan.qos));
+            self.client.subscribe_many(filters).await?;
+        }
+        for f in &self.plan.unsubscribe {
+            self.client.unsubscribe(f.clone()).await?;
+        }
+        Ok(())
+    }
+
+    /// A SUBACK with a failure code is an error naming the refused filter.
+    fn check_suback(&self, ack: &SubAck) -> Result<()> {
+        let refused: Vec<&str> = ack
+            .return_codes
+            .iter()
+            .zip(&self.plan.filters)
+            .filter(|(code, _)| matches!(code, SubscribeReasonCode::Failure))
+            .map(|(_, f)| f.as_str())
+            .collect();
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::SubscriptionRefused(format!(
+                "the broker refused the subscription to {}",
+                refused.join(", ")
+            ))
+            .into())
+        }
+    }
+
+    fn on_publish(&mut self, p: &rumqttc::Publish) -> Result<Next> {
+        if self.plan.retained_only && !p.retain {
+            return Ok(Next::Stop);
+        }
+        if self.plan.no_retained && p.retain {
+            return Ok(Next::Continue);
+        }
+        if self
+            .plan
+            .filter_out
+            .iter()
+            .any(|f| topic::matches(f, &p.topic))
+        {
+            return Ok(Next::Continue);
+        }
+        if self.plan.remove_retained && p.retain && !p.payload.is_empty() {
+            // Queued without waiting (the event loop must keep being polled to send it), and
+            // ahead of the DISCONNECT that -C may queue next.
+            let (topic, qos) = (p.topic.clone(), self.plan.qos);
+            if self
+                .client
+                .try_publish(&topic, qos, true, Vec::new())
+                .is_err()
+            {
+                let client = self.client.clone();
+                tokio::spawn(async move { client.publish(topic, qos, true, Vec::new()).await });
+            }
+        }
+        let msg = Received {
+            topic: &p.topic,
+            payload: &p.payload,
+            qos: p.qos as u8,
+            retain: p.retain,
+            mid: p.pkid,
+            received_at: SystemTime::now(),
+            properties: None,
+        };
+        self.printer.print(&msg).context("writing to stdout")?;
+        self.printed += 1;
+        Ok(if self.plan.count.is_some_and(|c| self.printed >= c) {
+            Next::Stop
+        } else {
+            Next::Continue
+        })
+    }
+}
+
+/// Sends DISCONNECT and polls until it is written (or a second has passed).
+async fn disconnect(client: &AsyncClient, events: &mut EventLoop) {
+    if client.disconnect().await.is_err() {
+        return;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        loop {
+            match events.poll().await {
+                Ok(Event::Outgoing(Outgoing::Disconnect)) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+}
+
+async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
+    let deadline = plan.timeout.map(|t| Instant::now() + t);
+    let conn::Connection {
+        client, mut events, ..
+    } = conn::connect(&plan.conn).await?;
+    let max_reconnects = plan.conn.max_reconnects;
+    let mut sub = Subscriber {
+        printer,
+        plan,
+        client: client.clone(),
+        printed: 0,
+    };
+    sub.send_subscriptions().await?;
+    let mut backoff = Backoff::default();
+    let far = Instant::now() + Duration::from_secs(86_400 * 365 * 10);
+    let timeout = tokio::time::sleep_until(deadline.unwrap_or(far));
+    tokio::pin!(timeout);
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let event = tokio::select! {
+            _ = &mut ctrl_c => {
+                disconnect(&client, &mut events).await;
+                return Ok(());
+            }
+            () = &mut timeout => {
+                disconnect(&client, &mut events).await;
+                return Err(Error::Timeout("Timed out".into()).into());
+            }
+            event = events.poll() => event,
+        };
+        match event {
+            Ok(Event::Incoming(Packet::SubAck(ack))) => {
+                sub.check_suback(&ack)?;
+                if sub.plan.exit_after_subscribe {
+                    disconnect(&client, &mut events).await;
+                    return Ok(());
+                }
+            }
+            Ok(Event::Incoming(Packet::Publish(p))) => {
+                if let Next::Stop = sub.on_publish(&p)? {
+                    disconnect(&client, &mut events).await;
+                    return Ok(());
+                }
+            }
+            Ok(Event::Incoming(Packet::ConnAck(ack))) => {
+                // Reconnected: a fresh session has no subscriptions [MQTT-3.2.2-1].
+                backoff.reset();
+                if !ack.session_present {
+                    sub.send_subscriptions().await?;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if let Some(refused) = conn::refusal(&e) {
+                    return Err(refused.into());
+                }
+                if max_reconnects.is_some_and(|max| backoff.attempts >= max) {
+                    return Err(conn::connection_error(e).context(format!(
+                        "connection lost; gave up after {} reconnection attempts",
+                        backoff.attempts
+                    )));
+                }
+                let delay = backoff.next_delay();
+                warn!("connection lost ({e}); reconnecting in {delay:?}");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}

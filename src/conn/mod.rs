@@ -1,0 +1,390 @@
+//! The connection layer shared by every subcommand that connects to a broker.
+//!
+//! [`ConnectOpts`] (the flags) are resolved once by [`resolve`] into a validated
+//! [`ConnectConfig`]: every bad value or combination is a usage error naming its flag, found
+//! before any socket opens. [`connect`] then builds rumqttc's options and waits for CONNACK,
+//! turning a refusal into [`Error::Refused`] with the broker's return code.
+
+mod options;
+pub mod url;
+
+use std::io::{self, IsTerminal};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use rumqttc::{AsyncClient, ConnectionError, Event, EventLoop, LastWill, MqttOptions, Packet, QoS};
+
+pub use options::{parse_duration, ConnectOpts};
+
+use crate::error::{usage, Error};
+use crate::topic;
+
+/// Largest packet either way: the protocol's limit (rumqttc's default is 10 KiB).
+const MAX_PACKET_SIZE: usize = 268_435_455;
+
+/// A will message.
+#[derive(Debug, Clone)]
+pub struct Will {
+    /// Topic name.
+    pub topic: String,
+    /// Payload.
+    pub payload: Vec<u8>,
+    /// QoS.
+    pub qos: QoS,
+    /// Retain flag.
+    pub retain: bool,
+}
+
+/// A validated connection configuration.
+#[derive(Debug, Clone)]
+pub struct ConnectConfig {
+    /// Host to connect to.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Client id sent in CONNECT.
+    pub client_id: String,
+    /// Keep-alive; zero disables it.
+    pub keep_alive: Duration,
+    /// Clean session flag.
+    pub clean_session: bool,
+    /// Username and password.
+    pub credentials: Option<(String, String)>,
+    /// Will.
+    pub will: Option<Will>,
+    /// Limit for TCP connect plus CONNACK.
+    pub connect_timeout: Duration,
+    /// Reconnection attempts before giving up (`None`: never give up).
+    pub max_reconnects: Option<u32>,
+    /// The topic given as the URL's path, if any.
+    pub url_topic: Option<String>,
+}
+
+/// Maps a QoS number (already range-checked by clap) to rumqttc's QoS.
+pub fn qos(n: u8) -> QoS {
+    match n {
+        0 => QoS::AtMostOnce,
+        1 => QoS::AtLeastOnce,
+        _ => QoS::ExactlyOnce,
+    }
+}
+
+/// Resolves the flags of command `command` (used in the default client id).
+pub fn resolve(opts: &ConnectOpts, command: &str) -> Result<ConnectConfig> {
+    match opts.protocol_version.to_ascii_lowercase().as_str() {
+        "311" | "mqttv311" => {}
+        "5" | "mqttv5" => {
+            return Err(usage(
+                "-V 5: MQTT 5 is not supported by the clients yet; use -V 311",
+            ))
+        }
+        "31" | "mqttv31" => return Err(usage("-V 31: MQTT 3.1 is not supported; use -V 311")),
+        other => {
+            return Err(usage(format!(
+                "-V {other}: unknown protocol version (use 311 or 5)"
+            )))
+        }
+    }
+    if opts.session_expiry.is_some() {
+        return Err(usage("-x/--session-expiry needs MQTT 5 (-V 5)"));
+    }
+
+    let (mut host, mut port) = (
+        opts.host.clone().unwrap_or_else(|| "localhost".into()),
+        opts.port.unwrap_or(1883),
+    );
+    let (mut url_user, mut url_password, mut url_topic) = (None, None, None);
+    if let Some(raw) = &opts.url {
+        let parsed = url::parse(raw).map_err(|e| usage(format!("-L/--url {e}")))?;
+        if parsed.scheme != url::Scheme::Mqtt {
+            return Err(usage(format!(
+                "-L/--url {raw:?}: only mqtt:// is supported by the clients yet (TLS and WebSocket are coming)"
+            )));
+        }
+        host = parsed.host;
+        port = parsed.port;
+        url_user = parsed.username;
+        url_password = parsed.password;
+        url_topic = parsed.path;
+    }
+
+    let client_id = match (&opts.id, &opts.id_prefix) {
+        (Some(id), _) => id.clone(),
+        (None, Some(prefix)) => format!("{prefix}{}", std::process::id()),
+        (None, None) => format!("mqttkit-{command}-{}", std::process::id()),
+    };
+    if client_id.len() > usize::from(u16::MAX) {
+        return Err(usage("-i/--id: the client id is longer than 65535 bytes"));
+    }
+    if opts.disable_clean_session && opts.id.is_none() {
+        return Err(usage(
+            "-c/--disable-clean-session needs a client id (-i): a persistent session is found again by its id",
+        ));
+    }
+
+    let username = opts.username.clone().or(url_user);
+    let password = resolve_password(opts, url_password)?;
+    let credentials = match (username, password) {
+        (Some(u), p) => Some((u, p.unwrap_or_default())),
+        (None, Some(_)) => {
+            return Err(usage("a password was given without a username (-u)"));
+        }
+        (None, None) => None,
+    };
+
+    let will = match &opts.will_topic {
+        Some(t) => {
+            topic::validate_name(t).map_err(|e| usage(format!("--will-topic {t:?}: {e}")))?;
+            Some(Will {
+                topic: t.clone(),
+                payload: opts.will_payload.clone().unwrap_or_default().into_bytes(),
+                qos: qos(opts.will_qos),
+                retain: opts.will_retain,
+            })
+        }
+        None => None,
+    };
+
+    Ok(ConnectConfig {
+        host,
+        port,
+        client_id,
+        keep_alive: Duration::from_secs(u64::from(opts.keepalive)),
+        clean_session: !opts.disable_clean_session,
+        credentials,
+        will,
+        connect_timeout: opts.connect_timeout,
+        max_reconnects: opts.max_reconnects,
+        url_topic,
+    })
+}
+
+/// The password from, in order: -P VALUE, the URL, --pw-file, MQTTKIT_PASSWORD, or a prompt
+/// when -P was given without a value.
+fn resolve_password(opts: &ConnectOpts, from_url: Option<String>) -> Result<Option<String>> {
+    match opts.password.as_deref() {
+        Some(p) if !p.is_empty() => return Ok(Some(p.to_string())),
+        _ => {}
+    }
+    if from_url.is_some() {
+        return Ok(from_url);
+    }
+    if let Some(path) = &opts.password_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("--pw-file {}", path.display()))
+            .map_err(|e| usage(format!("{e:#}")))?;
+        return Ok(Some(text.lines().next().unwrap_or_default().to_string()));
+    }
+    if let Ok(p) = std::env::var("MQTTKIT_PASSWORD") {
+        return Ok(Some(p));
+    }
+    if opts.password.is_some() {
+        if !io::stdin().is_terminal() {
+            return Err(usage(
+                "-P without a value asks on a terminal, but stdin is not one: use --pw-file or MQTTKIT_PASSWORD",
+            ));
+        }
+        let p = rpassword::prompt_password("Password: ").context("reading the password")?;
+        return Ok(Some(p));
+    }
+    Ok(None)
+}
+
+/// rumqttc options for `config`.
+pub fn mqtt_options(config: &ConnectConfig) -> MqttOptions {
+    let mut o = MqttOptions::new(&config.client_id, &config.host, config.port);
+    o.set_keep_alive(config.keep_alive);
+    o.set_clean_session(config.clean_session);
+    o.set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE);
+    if let Some((u, p)) = &config.credentials {
+        o.set_credentials(u, p);
+    }
+    if let Some(w) = &config.will {
+        o.set_last_will(LastWill::new(&w.topic, w.payload.clone(), w.qos, w.retain));
+    }
+    o
+}
+
+/// The CONNACK refusal for a return code, or `None` for anything else.
+pub fn refusal(err: &ConnectionError) -> Option<Error> {
+    match err {
+        ConnectionError::ConnectionRefused(code) => {
+            let (n, reason) = match code {
+                rumqttc::ConnectReturnCode::RefusedProtocolVersion => {
+                    (1, "unacceptable protocol version")
+                }
+                rumqttc::ConnectReturnCode::BadClientId => (2, "identifier rejected"),
+                rumqttc::ConnectReturnCode::ServiceUnavailable => (3, "server unavailable"),
+                rumqttc::ConnectReturnCode::BadUserNamePassword => (4, "bad user name or password"),
+                rumqttc::ConnectReturnCode::NotAuthorized => (5, "not authorized"),
+                rumqttc::ConnectReturnCode::Success => return None,
+            };
+            Some(Error::Refused {
+                code: n,
+                reason: reason.into(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Turns a rumqttc connection error into an error chain without repeated text (rumqttc's
+/// messages already include their source), keeping the CONNACK refusal typed.
+pub fn connection_error(err: ConnectionError) -> anyhow::Error {
+    if let Some(refused) = refusal(&err) {
+        return refused.into();
+    }
+    match err {
+        ConnectionError::Io(io) => io.into(),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// A connected client: the handle to send requests and the event loop to poll.
+pub struct Connection {
+    /// Sends requests to the event loop.
+    pub client: AsyncClient,
+    /// Must be polled for anything to happen.
+    pub events: EventLoop,
+    /// Whether the broker resumed a session.
+    pub session_present: bool,
+}
+
+/// Connects and waits for a successful CONNACK within the connect timeout.
+pub async fn connect(config: &ConnectConfig) -> Result<Connection> {
+    let (client, mut events) = AsyncClient::new(mqtt_options(config), 64);
+    let addr = format!("{}:{}", config.host, config.port);
+    let connack = tokio::time::timeout(config.connect_timeout, async {
+        loop {
+            match events.poll().await {
+                Ok(Event::Incoming(Packet::ConnAck(ack))) => return Ok(ack),
+                Ok(_) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    })
+    .await
+    .map_err(|_| {
+        anyhow::anyhow!(
+            "cannot connect to {addr}: no CONNACK within {}",
+            humantime::format_duration(config.connect_timeout)
+        )
+    })?;
+    match connack {
+        Ok(ack) => Ok(Connection {
+            client,
+            events,
+            session_present: ack.session_present,
+        }),
+        Err(e) => {
+            let refused = refusal(&e).is_some();
+            let err = connection_error(e);
+            Err(if refused {
+                err
+            } else {
+                err.context(format!("cannot connect to {addr}"))
+            })
+        }
+    }
+}
+
+/// Exponential backoff with jitter for reconnecting: 100 ms doubling to 10 s, each delay
+/// drawn between half and all of the current step.
+#[derive(Debug)]
+pub struct Backoff {
+    step: Duration,
+    /// Attempts made since the last success.
+    pub attempts: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            step: Duration::from_millis(100),
+            attempts: 0,
+        }
+    }
+}
+
+impl Backoff {
+    /// The next delay to wait before reconnecting.
+    pub fn next_delay(&mut self) -> Duration {
+        self.attempts += 1;
+        let step = self.step;
+        self.step = (self.step * 2).min(Duration::from_secs(10));
+        let half = step / 2;
+        half + half.mul_f64(rand::random::<f64>())
+    }
+
+    /// Call after a successful reconnection.
+    pub fn reset(&mut self) {
+        *self = Backoff::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    #[command(disable_help_flag = true)]
+    struct Cmd {
+        #[command(flatten)]
+        opts: ConnectOpts,
+    }
+
+    fn resolve_args(args: &[&str]) -> Result<ConnectConfig> {
+        let cmd = Cmd::try_parse_from(std::iter::once("t").chain(args.iter().copied()))?;
+        resolve(&cmd.opts, "test")
+    }
+
+    fn usage_message(args: &[&str]) -> String {
+        let err = resolve_args(args).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), crate::error::EXIT_USAGE);
+        format!("{err:#}")
+    }
+
+    #[test]
+    fn defaults_match_mosquitto_clients() {
+        let c = resolve_args(&[]).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("localhost", 1883));
+        assert_eq!(c.keep_alive, Duration::from_secs(60));
+        assert!(c.clean_session);
+        assert!(c.client_id.starts_with("mqttkit-test-"));
+    }
+
+    #[test]
+    fn url_sets_host_port_credentials_and_topic() {
+        let c = resolve_args(&["-L", "mqtt://u:p@example:1999/a/b"]).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("example", 1999));
+        assert_eq!(c.credentials, Some(("u".into(), "p".into())));
+        assert_eq!(c.url_topic.as_deref(), Some("a/b"));
+    }
+
+    #[test]
+    fn bad_values_name_their_flag() {
+        assert!(usage_message(&["-c"]).contains("-c/--disable-clean-session"));
+        assert!(usage_message(&["-V", "7"]).contains("-V 7"));
+        assert!(usage_message(&["--will-topic", "a/#"]).contains("--will-topic"));
+        assert!(usage_message(&["-L", "http://x"]).contains("-L/--url"));
+        assert!(usage_message(&["--pw-file", "/nonexistent"]).contains("--pw-file"));
+    }
+
+    #[test]
+    fn id_prefix_appends_the_process_id() {
+        let c = resolve_args(&["-I", "dev-"]).unwrap();
+        assert_eq!(c.client_id, format!("dev-{}", std::process::id()));
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_caps() {
+        let mut b = Backoff::default();
+        let first = b.next_delay();
+        assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+        for _ in 0..20 {
+            assert!(b.next_delay() <= Duration::from_secs(10));
+        }
+        assert_eq!(b.attempts, 21);
+    }
+}
