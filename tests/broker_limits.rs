@@ -62,6 +62,12 @@ async fn malformed_packets_close_only_their_connection_mqtt_4_8_0_1() {
         ("server-only packet CONNACK", &[0x20, 2, 0, 0]),
         ("server-only packet SUBACK", &[0x90, 3, 0, 1, 0]),
         ("UNSUBSCRIBE without filters", &[0xa2, 2, 0, 1]),
+        // [MQTT-2.3.1-1]: SUBSCRIBE and UNSUBSCRIBE carry a non-zero packet id.
+        (
+            "SUBSCRIBE with packet id 0",
+            &[0x82, 6, 0, 0, 0, 1, b'a', 0],
+        ),
+        ("UNSUBSCRIBE with packet id 0", &[0xa2, 5, 0, 0, 0, 1, b'a']),
     ];
     for (what, bytes) in cases {
         assert_rejected(&broker, what, bytes).await;

@@ -159,11 +159,17 @@ fn check_decoded(packet: &Packet) -> Result<(), DecodeError> {
         }
         Packet::Publish(p) => reject_nul(&p.topic, "topic")?,
         Packet::Subscribe(s) => {
+            if s.pkid == 0 {
+                return Err(malformed("SUBSCRIBE with packet id 0 [MQTT-2.3.1-1]"));
+            }
             for f in &s.filters {
                 reject_nul(&f.path, "topic filter")?;
             }
         }
         Packet::Unsubscribe(u) => {
+            if u.pkid == 0 {
+                return Err(malformed("UNSUBSCRIBE with packet id 0 [MQTT-2.3.1-1]"));
+            }
             if u.topics.is_empty() {
                 return Err(malformed("UNSUBSCRIBE without filters [MQTT-3.10.3-2]"));
             }

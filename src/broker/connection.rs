@@ -6,9 +6,11 @@
 //! When the connection ends for any reason but DISCONNECT it publishes the will
 //! [MQTT-3.1.2-8]; then it hands the session back.
 
+use std::future::Future;
 use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -31,6 +33,8 @@ use crate::topic;
 const OUTBOX_BATCH: usize = 512;
 /// Bytes reserved for each read from the socket.
 const READ_CHUNK: usize = 8 * 1024;
+/// Bytes read before any buffer is allocated (enough for PINGREQ and small packets).
+const FIRST_READ: usize = 64;
 /// A write buffer larger than this is released after it has been written, so an idle
 /// connection does not keep the memory of its busiest moment.
 const KEEP_WRITE_CAPACITY: usize = 16 * 1024;
@@ -104,11 +108,36 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
     }
 
     /// Reads more bytes; 0 means the peer closed. Cancel-safe.
+    ///
+    /// An idle connection holds no read buffer: with nothing buffered, the wait for data
+    /// reads into a small stack array, and the [`READ_CHUNK`] buffer is only allocated
+    /// once bytes have arrived (then topped up without waiting, if more are ready).
     async fn fill(&mut self) -> io::Result<usize> {
-        if self.read_buf.capacity() - self.read_buf.len() < READ_CHUNK / 4 {
-            self.read_buf.reserve(READ_CHUNK);
+        if !self.read_buf.is_empty() {
+            if self.read_buf.capacity() - self.read_buf.len() < READ_CHUNK / 4 {
+                self.read_buf.reserve(READ_CHUNK);
+            }
+            return self.stream.read_buf(&mut self.read_buf).await;
         }
-        self.stream.read_buf(&mut self.read_buf).await
+        let mut first = [0u8; FIRST_READ];
+        let n = self.stream.read(&mut first).await?;
+        if n < FIRST_READ {
+            self.read_buf.extend_from_slice(&first[..n]);
+            return Ok(n);
+        }
+        self.read_buf.reserve(READ_CHUNK);
+        self.read_buf.extend_from_slice(&first);
+        Ok(n + self.read_ready().await?)
+    }
+
+    /// Reads whatever is ready now without waiting; 0 when nothing is.
+    async fn read_ready(&mut self) -> io::Result<usize> {
+        let mut read = std::pin::pin!(self.stream.read_buf(&mut self.read_buf));
+        std::future::poll_fn(|cx| match read.as_mut().poll(cx) {
+            Poll::Ready(result) => Poll::Ready(result),
+            Poll::Pending => Poll::Ready(Ok(0)),
+        })
+        .await
     }
 
     /// The next packet; `Ok(None)` when the peer closed.
@@ -158,21 +187,38 @@ pub(super) async fn serve<S>(broker: Arc<Broker>, stream: S, peer: String)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
-    let conn_id = broker.next_conn_id.fetch_add(1, Ordering::Relaxed);
     // Cancelled when this function returns, however it returns: a connection taking over the
     // session waits for it.
     let done = CancellationToken::new();
     let _done_on_exit = done.clone().drop_guard();
+    // Both phases are boxed, so that the task keeps only the state of the phase it is in: the
+    // CONNECT exchange needs more than the run loop, and an idle connection should hold little.
+    let session = Box::pin(establish(&broker, stream, &peer, done)).await;
+    if let Some(conn) = session {
+        Box::pin(conn.serve_session(&peer)).await;
+    }
+}
+
+/// Reads CONNECT and answers it; the connection when it is accepted.
+async fn establish<S>(
+    broker: &Arc<Broker>,
+    stream: S,
+    peer: &str,
+    done: CancellationToken,
+) -> Option<Box<Connection<S>>>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
+    let conn_id = broker.next_conn_id.fetch_add(1, Ordering::Relaxed);
     let mut io = PacketIo {
         stream,
         read_buf: BytesMut::new(),
         write_buf: BytesMut::new(),
         max_packet_size: broker.config.max_packet_size,
     };
-
     let first = tokio::select! {
         first = time::timeout(broker.config.connect_timeout, io.read_packet()) => first,
-        () = broker.shutdown.cancelled() => return,
+        () = broker.shutdown.cancelled() => return None,
     };
     let connect = match first {
         Err(_) => {
@@ -180,40 +226,28 @@ where
                 "{peer}: no CONNECT within {:?}",
                 broker.config.connect_timeout
             );
-            return;
+            return None;
         }
         Ok(Ok(Some(Packet::Connect(connect)))) => connect,
         Ok(Ok(Some(other))) => {
             info!("{peer}: first packet is not CONNECT but {other:?} [MQTT-3.1.0-1]");
-            return;
+            return None;
         }
-        Ok(Ok(None)) => return,
+        Ok(Ok(None)) => return None,
         Ok(Err(End::Protocol(why))) if why.starts_with("unsupported protocol") => {
             info!("{peer}: {why}; answering CONNACK 1 [MQTT-3.1.2-2]");
             refuse(&mut io, ConnectReturnCode::RefusedProtocolVersion).await;
-            return;
+            return None;
         }
         Ok(Err(end)) => {
             info!("{peer}: {end}");
-            return;
+            return None;
         }
     };
     debug!("{peer}: received {connect:?}");
-
-    let Some(mut conn) = accept(&broker, io, connect, &peer, conn_id, done).await else {
-        return;
-    };
-    broker
-        .stats
-        .clients_connected
-        .fetch_add(1, Ordering::Relaxed);
-    let end = conn.run().await;
-    broker
-        .stats
-        .clients_connected
-        .fetch_sub(1, Ordering::Relaxed);
-    info!("{} ({peer}) disconnected: {end}", conn.client_id);
-    conn.finish(end);
+    accept(broker, io, connect, peer, conn_id, done)
+        .await
+        .map(Box::new)
 }
 
 async fn refuse<S: AsyncRead + AsyncWrite + Unpin>(io: &mut PacketIo<S>, code: ConnectReturnCode) {
@@ -459,6 +493,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             () = kick.cancelled() => Err(End::TakenOver),
             () = shutdown.cancelled() => Err(End::Shutdown),
         }
+    }
+
+    /// Runs the accepted connection until it ends, then wraps up its session.
+    async fn serve_session(mut self: Box<Self>, peer: &str) {
+        self.broker
+            .stats
+            .clients_connected
+            .fetch_add(1, Ordering::Relaxed);
+        let end = self.run().await;
+        self.broker
+            .stats
+            .clients_connected
+            .fetch_sub(1, Ordering::Relaxed);
+        info!("{} ({peer}) disconnected: {end}", self.client_id);
+        (*self).finish(end);
     }
 
     async fn run(&mut self) -> End {
