@@ -476,7 +476,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__pub)
-            opts="-h -p -L -V -i -I -k -c -x -u -P -t -m -f -s -l -n -q -r -d --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --debug --help --color"
+            opts="-h -p -L -V -i -I -k -c -x -u -P -t -m -f -s -l -n -q -r -d --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --debug --help --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,6 +583,22 @@ _mqttkit() {
                     return 0
                     ;;
                 --max-reconnects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capath)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -638,7 +654,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__sub)
-            opts="-h -p -L -V -i -I -k -c -x -u -P -t -T -U -q -C -W -E -R -v -N -F -d --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --topic --filter-out --unsubscribe --qos --count --timeout --exit-after-subscribe --no-retained --retained-only --remove-retained --verbose --no-eol --format --json --debug --help --color"
+            opts="-h -p -L -V -i -I -k -c -x -u -P -t -T -U -q -C -W -E -R -v -N -F -d --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --topic --filter-out --unsubscribe --qos --count --timeout --exit-after-subscribe --no-retained --retained-only --remove-retained --verbose --no-eol --format --json --debug --help --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,6 +761,22 @@ _mqttkit() {
                     return 0
                     ;;
                 --max-reconnects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capath)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -36,8 +36,8 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s h -l host -d 'Broker host' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883]' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic] (also mqtts, ws, wss)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
@@ -51,6 +51,10 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-topic -d 'W
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-qos -d 'Will QoS' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s t -l topic -d 'Topic to publish to (or the path of -L\'s URL)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s m -l message -d 'Message payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s f -l file -d 'Send the contents of a file as one message' -r -F
@@ -62,6 +66,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s s -l stdin-file -d 'Send all of stdin as one message'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (only the `\\n` is removed; an empty line is an empty message)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s n -l null-message -d 'Send an empty (zero-length) message'
@@ -69,8 +74,8 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s r -l retain -d '
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s d -l debug -d 'Log the protocol exchange to stderr'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l help -d 'Print help'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s h -l host -d 'Broker host' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883]' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic] (also mqtts, ws, wss)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
@@ -84,6 +89,10 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-topic -d 'W
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-qos -d 'Will QoS' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from this filter after connecting (repeatable; with -c, cleans a persistent session)' -r
@@ -96,6 +105,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit right after the subscriptions are acknowledged'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s R -l no-retained -d 'Ignore retained (stale) messages'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first message that is not retained'

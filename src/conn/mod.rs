@@ -3,9 +3,11 @@
 //! [`ConnectOpts`] (the flags) are resolved once by [`resolve`] into a validated
 //! [`ConnectConfig`]: every bad value or combination is a usage error naming its flag, found
 //! before any socket opens. [`connect`] then builds rumqttc's options and waits for CONNACK,
-//! turning a refusal into [`Error::Refused`] with the broker's return code.
+//! turning a refusal into [`Error::Refused`] with the broker's return code. [`transport`] picks
+//! TCP, TLS, WebSocket or WebSocket over TLS from the URL scheme and the TLS flags.
 
 mod options;
+pub mod transport;
 pub mod url;
 
 use std::io::{self, IsTerminal};
@@ -15,9 +17,10 @@ use anyhow::{Context, Result};
 use rumqttc::{AsyncClient, ConnectionError, Event, EventLoop, LastWill, MqttOptions, Packet, QoS};
 
 pub use options::{parse_duration, ConnectOpts};
+pub use transport::{rumqttc_transport, TlsOpts, TransportConfig};
 
 use crate::error::{usage, Error};
-use crate::topic;
+use crate::{output, topic};
 
 /// Largest packet either way: the protocol's limit (rumqttc's default is 10 KiB).
 const MAX_PACKET_SIZE: usize = 268_435_455;
@@ -58,6 +61,8 @@ pub struct ConnectConfig {
     pub max_reconnects: Option<u32>,
     /// The topic given as the URL's path, if any.
     pub url_topic: Option<String>,
+    /// TCP, TLS, WebSocket or WebSocket over TLS.
+    pub transport: TransportConfig,
 }
 
 /// Maps a QoS number (already range-checked by clap) to rumqttc's QoS.
@@ -89,24 +94,28 @@ pub fn resolve(opts: &ConnectOpts, command: &str) -> Result<ConnectConfig> {
         return Err(usage("-x/--session-expiry needs MQTT 5 (-V 5)"));
     }
 
-    let (mut host, mut port) = (
-        opts.host.clone().unwrap_or_else(|| "localhost".into()),
-        opts.port.unwrap_or(1883),
-    );
-    let (mut url_user, mut url_password, mut url_topic) = (None, None, None);
-    if let Some(raw) = &opts.url {
-        let parsed = url::parse(raw).map_err(|e| usage(format!("-L/--url {e}")))?;
-        if parsed.scheme != url::Scheme::Mqtt {
-            return Err(usage(format!(
-                "-L/--url {raw:?}: only mqtt:// is supported by the clients yet (TLS and WebSocket are coming)"
-            )));
-        }
-        host = parsed.host;
-        port = parsed.port;
-        url_user = parsed.username;
-        url_password = parsed.password;
-        url_topic = parsed.path;
-    }
+    let url = opts
+        .url
+        .as_deref()
+        .map(|raw| url::parse(raw).map_err(|e| usage(format!("-L/--url {e}"))))
+        .transpose()?;
+    let scheme = transport::effective_scheme(&opts.tls, url.as_ref().map(|u| u.scheme))?;
+    let (host, port, url_user, url_password, path) = match url {
+        Some(u) => (u.host, u.port, u.username, u.password, u.path),
+        None => (
+            opts.host.clone().unwrap_or_else(|| "localhost".into()),
+            opts.port.unwrap_or(scheme.default_port()),
+            None,
+            None,
+            None,
+        ),
+    };
+    let (url_topic, ws_path) = if scheme.is_websocket() {
+        (None, path)
+    } else {
+        (path, None)
+    };
+    let transport = transport::resolve(&opts.tls, scheme, &host, port, ws_path.as_deref())?;
 
     let client_id = match (&opts.id, &opts.id_prefix) {
         (Some(id), _) => id.clone(),
@@ -156,6 +165,7 @@ pub fn resolve(opts: &ConnectOpts, command: &str) -> Result<ConnectConfig> {
         connect_timeout: opts.connect_timeout,
         max_reconnects: opts.max_reconnects,
         url_topic,
+        transport,
     })
 }
 
@@ -190,9 +200,28 @@ fn resolve_password(opts: &ConnectOpts, from_url: Option<String>) -> Result<Opti
     Ok(None)
 }
 
+/// The broker address rumqttc wants (v4 and v5 alike): the host, or the whole URL for the
+/// WebSocket transports (rumqttc takes host and port from it and ignores its port argument).
+pub fn broker_address(config: &ConnectConfig) -> String {
+    config
+        .transport
+        .ws_url()
+        .unwrap_or(&config.host)
+        .to_string()
+}
+
+/// Where `config` connects, for messages: `host:port`, or the WebSocket URL.
+fn endpoint(config: &ConnectConfig) -> String {
+    match config.transport.ws_url() {
+        Some(url) => url.to_string(),
+        None => format!("{}:{}", config.host, config.port),
+    }
+}
+
 /// rumqttc options for `config`.
 pub fn mqtt_options(config: &ConnectConfig) -> MqttOptions {
-    let mut o = MqttOptions::new(&config.client_id, &config.host, config.port);
+    let mut o = MqttOptions::new(&config.client_id, broker_address(config), config.port);
+    o.set_transport(rumqttc_transport(&config.transport));
     o.set_keep_alive(config.keep_alive);
     o.set_clean_session(config.clean_session);
     o.set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE);
@@ -229,14 +258,18 @@ pub fn refusal(err: &ConnectionError) -> Option<Error> {
 }
 
 /// Turns a rumqttc connection error into an error chain without repeated text (rumqttc's
-/// messages already include their source), keeping the CONNACK refusal typed.
+/// messages already include their source), keeping the CONNACK refusal typed and adding a
+/// hint to the usual TLS failures.
 pub fn connection_error(err: ConnectionError) -> anyhow::Error {
     if let Some(refused) = refusal(&err) {
         return refused.into();
     }
     match err {
         ConnectionError::Io(io) => io.into(),
-        other => anyhow::anyhow!("{other}"),
+        other => match transport::tls_hint(&other) {
+            Some(hint) => anyhow::anyhow!("{other} ({hint})"),
+            None => anyhow::anyhow!("{other}"),
+        },
     }
 }
 
@@ -252,8 +285,11 @@ pub struct Connection {
 
 /// Connects and waits for a successful CONNACK within the connect timeout.
 pub async fn connect(config: &ConnectConfig) -> Result<Connection> {
+    if let Some(warning) = config.transport.warning() {
+        output::print_warning(warning);
+    }
     let (client, mut events) = AsyncClient::new(mqtt_options(config), 64);
-    let addr = format!("{}:{}", config.host, config.port);
+    let addr = endpoint(config);
     let connack = tokio::time::timeout(config.connect_timeout, async {
         loop {
             match events.poll().await {
@@ -369,6 +405,52 @@ mod tests {
         assert!(usage_message(&["--will-topic", "a/#"]).contains("--will-topic"));
         assert!(usage_message(&["-L", "http://x"]).contains("-L/--url"));
         assert!(usage_message(&["--pw-file", "/nonexistent"]).contains("--pw-file"));
+    }
+
+    #[test]
+    fn a_tls_flag_turns_tls_on_with_port_8883() {
+        let c = resolve_args(&["--insecure"]).unwrap();
+        assert_eq!(c.port, 8883);
+        assert!(matches!(c.transport, TransportConfig::Tls(_)));
+        assert!(c.transport.warning().is_some());
+        assert!(matches!(
+            mqtt_options(&c).transport(),
+            rumqttc::Transport::Tls(_)
+        ));
+        assert_eq!(
+            resolve_args(&["--insecure", "-p", "1884"]).unwrap().port,
+            1884
+        );
+        let plain = resolve_args(&[]).unwrap();
+        assert!(matches!(plain.transport, TransportConfig::Tcp));
+        assert_eq!(broker_address(&plain), "localhost");
+    }
+
+    #[test]
+    fn websocket_url_path_is_the_http_path_not_a_topic() {
+        let c = resolve_args(&["-L", "ws://u:p@h:9001"]).unwrap();
+        assert_eq!(broker_address(&c), "ws://h:9001/mqtt");
+        assert_eq!(c.url_topic, None);
+        assert_eq!(c.credentials, Some(("u".into(), "p".into())));
+        assert!(matches!(
+            mqtt_options(&c).transport(),
+            rumqttc::Transport::Ws
+        ));
+        let c = resolve_args(&["-L", "wss://[::1]/a/b", "--insecure"]).unwrap();
+        assert_eq!(broker_address(&c), "wss://[::1]:443/a/b");
+        assert!(matches!(
+            mqtt_options(&c).transport(),
+            rumqttc::Transport::Wss(_)
+        ));
+    }
+
+    #[test]
+    fn tls_flags_contradicting_the_url_or_host_are_usage_errors() {
+        assert!(usage_message(&["-L", "mqtt://h", "--insecure"]).contains("use mqtts://"));
+        assert!(usage_message(&["-L", "ws://h", "--insecure"]).contains("use wss://"));
+        assert!(usage_message(&["-h", "bad host", "--insecure"]).contains("TLS server name"));
+        assert!(usage_message(&["-L", "ws://h/a b"]).contains("WebSocket path"));
+        assert!(usage_message(&["--cert", "c.pem"]).contains("--cert needs --key"));
     }
 
     #[test]

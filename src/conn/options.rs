@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::transport::TlsOpts;
+
 /// Parses a duration as mosquitto does (plain seconds, fractions allowed) or humantime (`500ms`,
 /// `2m`).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -27,12 +29,13 @@ pub struct ConnectOpts {
     #[arg(short = 'h', long, env = "MQTTKIT_HOST", value_name = "HOST")]
     pub host: Option<String>,
 
-    /// Broker port [default: 1883].
+    /// Broker port [default: 1883, or 8883 with TLS].
     #[arg(short = 'p', long, env = "MQTTKIT_PORT", value_name = "PORT",
           value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
 
-    /// Broker URL: mqtt://[user[:password]@]host[:port][/topic] (also mqtts, ws, wss).
+    /// Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and
+    /// wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt).
     #[arg(short = 'L', long, env = "MQTTKIT_URL", value_name = "URL",
           conflicts_with_all = ["host", "port"])]
     pub url: Option<String>,
@@ -114,4 +117,8 @@ pub struct ConnectOpts {
     /// Give up after this many reconnection attempts (long-running commands; default: never).
     #[arg(long, value_name = "N")]
     pub max_reconnects: Option<u32>,
+
+    /// TLS.
+    #[command(flatten)]
+    pub tls: TlsOpts,
 }

@@ -1,5 +1,6 @@
 //! `-L/--url`: `scheme://[user[:password]@]host[:port][/path]`, read the way mosquitto's
-//! clients read it (the path is the topic for `mqtt://` and `mqtts://`).
+//! clients read it (the path is the topic for `mqtt://` and `mqtts://`, the HTTP path of the
+//! WebSocket upgrade for `ws://` and `wss://`).
 
 use std::fmt;
 
@@ -31,6 +32,11 @@ impl Scheme {
     pub fn is_tls(self) -> bool {
         matches!(self, Scheme::Mqtts | Scheme::Wss)
     }
+
+    /// True for the WebSocket schemes, whose path is the HTTP path rather than a topic.
+    pub fn is_websocket(self) -> bool {
+        matches!(self, Scheme::Ws | Scheme::Wss)
+    }
 }
 
 /// A parsed broker URL.
@@ -46,7 +52,8 @@ pub struct BrokerUrl {
     pub host: String,
     /// Port, explicit or the scheme's default.
     pub port: u16,
-    /// The path without its leading `/`, if any (the topic for mqtt/mqtts).
+    /// The path without its leading `/`, if any (the topic for mqtt/mqtts, the HTTP path for
+    /// ws/wss).
     pub path: Option<String>,
 }
 

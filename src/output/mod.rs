@@ -64,6 +64,17 @@ pub fn print_error(err: &anyhow::Error) {
     let _ = writeln!(io::stderr(), "mqttkit: {label} {err:#}");
 }
 
+/// Prints a warning on stderr whatever the log level: `mqttkit: warning: what`.
+pub fn print_warning(msg: &str) {
+    let label = "warning:";
+    let label = if colored::control::SHOULD_COLORIZE.should_colorize() {
+        label.yellow().bold().to_string()
+    } else {
+        label.to_string()
+    };
+    let _ = writeln!(io::stderr(), "mqttkit: {label} {msg}");
+}
+
 /// Prints one line of data on stdout (flushed at once, so scripts reading a pipe see it).
 pub fn print_line(line: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();

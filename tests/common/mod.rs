@@ -330,16 +330,21 @@ pub struct Mosquitto {
 impl Mosquitto {
     /// Starts mosquitto with `extra` config lines after `listener PORT 127.0.0.1`.
     pub fn start(extra: &str) -> Mosquitto {
-        let dir = tempfile::tempdir().unwrap();
         let port = free_port();
-        let conf = dir.path().join("mosquitto.conf");
-        std::fs::write(
-            &conf,
-            // `user root`: started as root, mosquitto would otherwise drop to a user that
-            // cannot read this private temporary directory (ignored when not root).
-            format!("user root\nlistener {port} 127.0.0.1\npersistence false\n{extra}\n"),
+        // `user root`: started as root, mosquitto would otherwise drop to a user that cannot
+        // read this private temporary directory (ignored when not root).
+        Mosquitto::start_config(
+            &format!("user root\nlistener {port} 127.0.0.1\npersistence false\n{extra}\n"),
+            port,
         )
-        .unwrap();
+    }
+
+    /// Starts mosquitto with the whole config `text`, and waits until `port` (one of its
+    /// listeners) accepts connections.
+    pub fn start_config(text: &str, port: u16) -> Mosquitto {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("mosquitto.conf");
+        std::fs::write(&conf, text).unwrap();
         let child = Command::new("mosquitto")
             .arg("-c")
             .arg(&conf)
