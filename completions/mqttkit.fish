@@ -35,6 +35,12 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sub" -d 'Subscribe 
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s t -l topic -d 'Topic to publish to (or the path of -L\'s URL)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s m -l message -d 'Message payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s f -l file -d 'Send the contents of a file as one message' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat -d 'Publish the message this many times' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat-delay -d 'Wait this long between repeats (seconds, or e.g. 500ms)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
@@ -55,24 +61,25 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l cafile -d 'Trust
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s t -l topic -d 'Topic to publish to (or the path of -L\'s URL)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s m -l message -d 'Message payload' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s f -l file -d 'Send the contents of a file as one message' -r -F
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat -d 'Publish the message this many times' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat-delay -d 'Wait this long between repeats (seconds, or e.g. 500ms)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-retain -d 'Retain the will'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s s -l stdin-file -d 'Send all of stdin as one message'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (only the `\\n` is removed; an empty line is an empty message)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s n -l null-message -d 'Send an empty (zero-length) message'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s r -l retain -d 'Retain the message'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s d -l debug -d 'Log the protocol exchange to stderr'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from this filter after connecting (repeatable; with -c, cleans a persistent session)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s q -l qos -d 'Requested QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s C -l count -d 'Exit after this many messages (those that pass -T and -R)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s W -l timeout -d 'Exit with code 27 if -C is not reached within this time (seconds, or e.g. 1500ms)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s F -l format -d 'Print each message with this template (mosquitto_sub\'s -F specifiers)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
@@ -93,19 +100,9 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l cafile -d 'Trust
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches this filter (repeatable)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from this filter after connecting (repeatable; with -c, cleans a persistent session)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s q -l qos -d 'Requested QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s C -l count -d 'Exit after this many messages (those that pass -T and -R)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s W -l timeout -d 'Exit with code 27 if -C is not reached within this time (seconds, or e.g. 1500ms)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s F -l format -d 'Print each message with this template (mosquitto_sub\'s -F specifiers)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-retain -d 'Retain the will'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit right after the subscriptions are acknowledged'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s R -l no-retained -d 'Ignore retained (stale) messages'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first message that is not retained'
@@ -115,6 +112,9 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s N -l no-eol -d '
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l json -d 'Print each message as one JSON object per line'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s d -l debug -d 'Log the protocol exchange to stderr'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l bind -d 'Address to listen on' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s p -l port -d 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l allow-anonymous -d 'Accept clients that send no username' -r -f -a "true\t''

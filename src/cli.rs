@@ -76,9 +76,6 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(disable_help_flag = true, disable_version_flag = true)]
 pub struct PubArgs {
-    #[command(flatten)]
-    pub conn: ConnectOpts,
-
     /// Topic to publish to (or the path of -L's URL).
     #[arg(short = 't', long, value_name = "TOPIC")]
     pub topic: Option<String>,
@@ -129,15 +126,16 @@ pub struct PubArgs {
     /// Print help.
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
 }
 
 /// `mqttkit sub`.
 #[derive(Debug, Args)]
 #[command(disable_help_flag = true, disable_version_flag = true)]
 pub struct SubArgs {
-    #[command(flatten)]
-    pub conn: ConnectOpts,
-
     /// Topic filter to subscribe to (repeatable).
     #[arg(short = 't', long, value_name = "FILTER")]
     pub topic: Vec<String>,
@@ -205,6 +203,10 @@ pub struct SubArgs {
     /// Print help.
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
 }
 
 /// `mqttkit broker`: run the broker, or manage its password file.
