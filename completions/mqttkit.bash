@@ -476,7 +476,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__pub)
-            opts="-t -m -f -s -l -n -q -r -d -h -p -L -V -i -I -k -c -x -u -P --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --debug --help --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --color"
+            opts="-t -m -f -s -l -n -q -r -d -D -h -p -L -V -i -I -k -c -x -u -P --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --debug --help --user-property --content-type --response-topic --correlation-data --message-expiry --payload-format-indicator --property --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +519,38 @@ _mqttkit() {
                     return 0
                     ;;
                 --repeat-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --response-topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --correlation-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-format-indicator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

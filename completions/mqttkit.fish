@@ -41,6 +41,13 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s f -l file -d 'Se
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat -d 'Publish the message this many times' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l repeat-delay -d 'Wait this long between repeats (seconds, or e.g. 500ms)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l user-property -d 'A user property KEY=VALUE (MQTT 5; repeatable)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l content-type -d 'The payload\'s content type, e.g. application/json (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l response-topic -d 'Topic for a response (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l correlation-data -d 'Correlation data for a response (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l message-expiry -d 'Message expiry interval: seconds, or a duration such as 5m (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l payload-format-indicator -d 'Payload format indicator: 0 unspecified bytes, 1 UTF-8 text (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s D -l property -d 'A property in mosquitto_pub\'s form: -D publish user-property KEY VALUE, or -D publish NAME VALUE for content-type, response-topic, correlation-data, message-expiry-interval and payload-format-indicator (repeatable)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r

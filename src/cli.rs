@@ -127,6 +127,39 @@ pub struct PubArgs {
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,
 
+    /// A user property KEY=VALUE (MQTT 5; repeatable).
+    #[arg(long, value_name = "KEY=VALUE", help_heading = "MQTT 5 properties")]
+    pub user_property: Vec<String>,
+
+    /// The payload's content type, e.g. application/json (MQTT 5).
+    #[arg(long, value_name = "TYPE", help_heading = "MQTT 5 properties")]
+    pub content_type: Option<String>,
+
+    /// Topic for a response (MQTT 5).
+    #[arg(long, value_name = "TOPIC", help_heading = "MQTT 5 properties")]
+    pub response_topic: Option<String>,
+
+    /// Correlation data for a response (MQTT 5).
+    #[arg(long, value_name = "DATA", help_heading = "MQTT 5 properties")]
+    pub correlation_data: Option<String>,
+
+    /// Message expiry interval: seconds, or a duration such as 5m (MQTT 5).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          help_heading = "MQTT 5 properties")]
+    pub message_expiry: Option<Duration>,
+
+    /// Payload format indicator: 0 unspecified bytes, 1 UTF-8 text (MQTT 5).
+    #[arg(long, value_name = "0|1", value_parser = clap::value_parser!(u8).range(0..=1),
+          help_heading = "MQTT 5 properties")]
+    pub payload_format_indicator: Option<u8>,
+
+    /// A property in mosquitto_pub's form: -D publish user-property KEY VALUE, or
+    /// -D publish NAME VALUE for content-type, response-topic, correlation-data,
+    /// message-expiry-interval and payload-format-indicator (repeatable).
+    #[arg(short = 'D', long = "property", num_args = 3..=4, action = ArgAction::Append,
+          value_names = ["COMMAND", "NAME", "VALUE"], help_heading = "MQTT 5 properties")]
+    pub property: Vec<String>,
+
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]
     pub conn: ConnectOpts,

@@ -12,8 +12,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_RUNTIME: u8 = 1;
 /// Exit code of a usage error: a bad flag, value or combination (clap uses it too).
 pub const EXIT_USAGE: u8 = 2;
-/// Exit code when the broker refused a subscription (SUBACK 0x80).
-pub const EXIT_SUBSCRIPTION_REFUSED: u8 = 26;
+/// Exit code when the broker refused a request: a subscription (SUBACK failure) or a
+/// publish (MQTT 5 PUBACK/PUBREC with a failure reason).
+pub const EXIT_REQUEST_REFUSED: u8 = 26;
 /// Exit code when a wait ran out of time (as mosquitto_sub `-W`).
 pub const EXIT_TIMEOUT: u8 = 27;
 
@@ -30,9 +31,9 @@ pub enum Error {
     /// A wait ran out of time.
     #[error("{0}")]
     Timeout(String),
-    /// The broker refused a subscription (SUBACK failure).
+    /// The broker refused a subscription or a publish.
     #[error("{0}")]
-    SubscriptionRefused(String),
+    RequestRefused(String),
 }
 
 /// A usage error (exit code 2) with this message.
@@ -47,7 +48,7 @@ impl Error {
             Error::Usage(_) => EXIT_USAGE,
             Error::Refused { code, .. } => *code,
             Error::Timeout(_) => EXIT_TIMEOUT,
-            Error::SubscriptionRefused(_) => EXIT_SUBSCRIPTION_REFUSED,
+            Error::RequestRefused(_) => EXIT_REQUEST_REFUSED,
         }
     }
 }

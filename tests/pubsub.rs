@@ -11,16 +11,6 @@ use common::*;
 use mqttkit::broker::{BrokerConfig, Faults};
 use rumqttc::mqttbytes::QoS;
 
-fn mqttkit(port: u16, args: &[&str]) -> Command {
-    let mut cmd = Command::cargo_bin("mqttkit").unwrap();
-    cmd.args(&args[..1])
-        .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-        .args(&args[1..])
-        .env_remove("MQTTKIT_PASSWORD")
-        .stdin(Stdio::null());
-    cmd
-}
-
 /// Runs a command to completion off the async runtime (the broker shares the test's runtime).
 async fn output(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
@@ -41,10 +31,6 @@ async fn run_with_stdin(mut cmd: Command, input: &'static [u8]) -> Output {
     })
     .await
     .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 async fn subscriber(broker: &TestBroker, filter: &str) -> RawClient {

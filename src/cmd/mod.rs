@@ -2,5 +2,6 @@
 
 pub mod broker;
 pub mod generate;
+mod properties;
 pub mod publish;
 pub mod subscribe;

@@ -5,19 +5,22 @@ use std::io::Read;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use rumqttc::{AsyncClient, Event, Outgoing, Packet, QoS};
+use bytes::Bytes;
+use rumqttc::QoS;
 use tokio::io::AsyncBufReadExt;
 
+use super::properties;
 use crate::cli::PubArgs;
-use crate::conn::{self, ConnectConfig};
-use crate::error::usage;
+use crate::conn::{self, Client, ConnectConfig, Event, Protocol};
+use crate::error::{usage, Error};
+use crate::output::format::PublishProperties;
 use crate::topic;
 
 /// Where the payloads come from.
 #[derive(Debug)]
 enum Source {
     /// One payload, known before connecting (-m, -f, -s, -n), sent `repeat` times.
-    Payload(Vec<u8>),
+    Payload(Bytes),
     /// One message per line of stdin (-l).
     StdinLines,
 }
@@ -32,22 +35,31 @@ struct PublishPlan {
     retain: bool,
     repeat: u64,
     repeat_delay: Duration,
+    properties: Option<PublishProperties>,
 }
 
 fn resolve(args: PubArgs) -> Result<PublishPlan> {
     let conn = conn::resolve(&args.conn, "pub")?;
     let topic = args
         .topic
+        .clone()
         .or_else(|| conn.url_topic.clone())
         .ok_or_else(|| usage("a topic is required: -t TOPIC (or a path in -L's URL)"))?;
     topic::validate_name(&topic).map_err(|e| usage(format!("-t {topic:?}: {e}")))?;
+    let properties = properties::from_args(&args)?;
+    if properties.is_some() && conn.protocol != Protocol::V5 {
+        return Err(usage(
+            "message properties (--user-property, --content-type, -D …) need MQTT 5: add -V 5",
+        ));
+    }
     let source = if let Some(m) = args.message {
-        Source::Payload(m.into_bytes())
+        Source::Payload(m.into_bytes().into())
     } else if let Some(path) = &args.file {
         Source::Payload(
             std::fs::read(path)
                 .with_context(|| format!("-f {}", path.display()))
-                .map_err(|e| usage(format!("{e:#}")))?,
+                .map_err(|e| usage(format!("{e:#}")))?
+                .into(),
         )
     } else if args.stdin_file {
         let mut all = Vec::new();
@@ -55,11 +67,11 @@ fn resolve(args: PubArgs) -> Result<PublishPlan> {
             .lock()
             .read_to_end(&mut all)
             .context("-s: reading stdin")?;
-        Source::Payload(all)
+        Source::Payload(all.into())
     } else if args.stdin_line {
         Source::StdinLines
     } else if args.null_message {
-        Source::Payload(Vec::new())
+        Source::Payload(Bytes::new())
     } else {
         return Err(usage(
             "nothing to publish: give -m MESSAGE, -f FILE, -s (stdin), -l (stdin lines) or -n (empty)",
@@ -73,6 +85,7 @@ fn resolve(args: PubArgs) -> Result<PublishPlan> {
         retain: args.retain,
         repeat: args.repeat,
         repeat_delay: args.repeat_delay,
+        properties,
     })
 }
 
@@ -88,24 +101,27 @@ pub fn run(args: PubArgs) -> Result<()> {
 }
 
 /// Queues every message; returns how many were queued.
-async fn produce(
-    client: AsyncClient,
-    topic: String,
-    source: Source,
-    qos: QoS,
-    retain: bool,
-    repeat: u64,
-    delay: Duration,
-) -> Result<u64> {
+async fn produce(client: Client, plan: PublishPlan) -> Result<u64> {
+    let PublishPlan {
+        topic,
+        source,
+        qos,
+        retain,
+        repeat,
+        repeat_delay,
+        properties,
+        ..
+    } = plan;
+    let properties = properties.as_ref();
     let mut count = 0;
     match source {
         Source::Payload(payload) => {
             for i in 0..repeat {
-                if i > 0 && !delay.is_zero() {
-                    tokio::time::sleep(delay).await;
+                if i > 0 && !repeat_delay.is_zero() {
+                    tokio::time::sleep(repeat_delay).await;
                 }
                 client
-                    .publish(topic.as_str(), qos, retain, payload.clone())
+                    .publish(&topic, qos, retain, payload.clone(), properties)
                     .await?;
                 count += 1;
             }
@@ -121,8 +137,9 @@ async fn produce(
                 if line.last() == Some(&b'\n') {
                     line.pop();
                 }
+                let payload = Bytes::copy_from_slice(&line);
                 client
-                    .publish(topic.as_str(), qos, retain, line.clone())
+                    .publish(&topic, qos, retain, payload, properties)
                     .await?;
                 count += 1;
             }
@@ -136,22 +153,25 @@ async fn publish(plan: PublishPlan) -> Result<()> {
         client, mut events, ..
     } = conn::connect(&plan.conn).await?;
     let qos = plan.qos;
-    let mut producer = Some(tokio::spawn(produce(
-        client.clone(),
-        plan.topic,
-        plan.source,
-        qos,
-        plan.retain,
-        plan.repeat,
-        plan.repeat_delay,
-    )));
+    let topic = plan.topic.clone();
+    let mut producer = Some(tokio::spawn(produce(client.clone(), plan)));
     let (mut queued, mut acked) = (None::<u64>, 0u64);
     let mut disconnecting = false;
     loop {
         tokio::select! {
             event = events.poll() => match event {
-                Ok(Event::Incoming(Packet::PubAck(_) | Packet::PubComp(_))) => acked += 1,
-                Ok(Event::Outgoing(Outgoing::Disconnect)) => return Ok(()),
+                Ok(Event::Acked(Ok(()))) => acked += 1,
+                Ok(Event::Acked(Err(reason))) => {
+                    events.disconnect(&client).await;
+                    return Err(Error::RequestRefused(format!(
+                        "the broker refused a message to {topic}: {reason}"
+                    ))
+                    .into());
+                }
+                Ok(Event::ServerDisconnect(reason)) => {
+                    return Err(anyhow::anyhow!("the broker disconnected: {reason}"));
+                }
+                Ok(Event::DisconnectSent) => return Ok(()),
                 Ok(_) => {}
                 Err(e) => {
                     let unacked = queued.map_or(0, |q| q.saturating_sub(acked));
@@ -160,7 +180,7 @@ async fn publish(plan: PublishPlan) -> Result<()> {
                     } else {
                         "connection lost"
                     };
-                    return Err(conn::connection_error(e).context(what));
+                    return Err(e.context(what));
                 }
             },
             done = async { producer.as_mut().expect("guarded").await }, if producer.is_some() => {

@@ -6,15 +6,13 @@ use std::io::{self, Write};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
-use rumqttc::{
-    AsyncClient, Event, EventLoop, Outgoing, Packet, QoS, SubAck, SubscribeFilter,
-    SubscribeReasonCode,
-};
+use bytes::Bytes;
+use rumqttc::QoS;
 use tokio::time::Instant;
 use tracing::warn;
 
 use crate::cli::SubArgs;
-use crate::conn::{self, Backoff, ConnectConfig};
+use crate::conn::{self, Backoff, Client, ConnectConfig, Event, Message, Reason};
 use crate::error::{usage, Error};
 use crate::output::format::{self, Received, Template};
 use crate::topic;
@@ -138,7 +136,7 @@ enum Next {
 
 struct Subscriber {
     plan: SubscribePlan,
-    client: AsyncClient,
+    client: Client,
     printer: Printer,
     printed: u64,
 }
@@ -146,32 +144,30 @@ struct Subscriber {
 impl Subscriber {
     async fn send_subscriptions(&self) -> Result<()> {
         if !self.plan.filters.is_empty() {
-            let filters = self
-                .plan
-                .filters
-                .iter()
-                .map(|f| SubscribeFilter::new(f.clone(), self.plan.qos));
-            self.client.subscribe_many(filters).await?;
+            self.client
+                .subscribe(&self.plan.filters, self.plan.qos)
+                .await?;
         }
         for f in &self.plan.unsubscribe {
-            self.client.unsubscribe(f.clone()).await?;
+            self.client.unsubscribe(f).await?;
         }
         Ok(())
     }
 
     /// A SUBACK with a failure code is an error naming the refused filter.
-    fn check_suback(&self, ack: &SubAck) -> Result<()> {
-        let refused: Vec<&str> = ack
-            .return_codes
+    fn check_suback(&self, results: &[Result<QoS, Reason>]) -> Result<()> {
+        let refused: Vec<String> = results
             .iter()
             .zip(&self.plan.filters)
-            .filter(|(code, _)| matches!(code, SubscribeReasonCode::Failure))
-            .map(|(_, f)| f.as_str())
+            .filter_map(|(result, filter)| match result {
+                Ok(_) => None,
+                Err(reason) => Some(format!("{filter} ({})", reason.text)),
+            })
             .collect();
         if refused.is_empty() {
             Ok(())
         } else {
-            Err(Error::SubscriptionRefused(format!(
+            Err(Error::RequestRefused(format!(
                 "the broker refused the subscription to {}",
                 refused.join(", ")
             ))
@@ -179,7 +175,7 @@ impl Subscriber {
         }
     }
 
-    fn on_publish(&mut self, p: &rumqttc::Publish) -> Result<Next> {
+    fn on_publish(&mut self, p: &Message) -> Result<Next> {
         if self.plan.retained_only && !p.retain {
             return Ok(Next::Stop);
         }
@@ -200,11 +196,13 @@ impl Subscriber {
             let (topic, qos) = (p.topic.clone(), self.plan.qos);
             if self
                 .client
-                .try_publish(&topic, qos, true, Vec::new())
+                .try_publish(&topic, qos, true, Bytes::new())
                 .is_err()
             {
                 let client = self.client.clone();
-                tokio::spawn(async move { client.publish(topic, qos, true, Vec::new()).await });
+                tokio::spawn(
+                    async move { client.publish(&topic, qos, true, Bytes::new(), None).await },
+                );
             }
         }
         let msg = Received {
@@ -214,7 +212,7 @@ impl Subscriber {
             retain: p.retain,
             mid: p.pkid,
             received_at: SystemTime::now(),
-            properties: None,
+            properties: p.properties.as_ref(),
         };
         self.printer.print(&msg).context("writing to stdout")?;
         self.printed += 1;
@@ -224,22 +222,6 @@ impl Subscriber {
             Next::Continue
         })
     }
-}
-
-/// Sends DISCONNECT and polls until it is written (or a second has passed).
-async fn disconnect(client: &AsyncClient, events: &mut EventLoop) {
-    if client.disconnect().await.is_err() {
-        return;
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        loop {
-            match events.poll().await {
-                Ok(Event::Outgoing(Outgoing::Disconnect)) | Err(_) => return,
-                Ok(_) => {}
-            }
-        }
-    })
-    .await;
 }
 
 async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
@@ -264,49 +246,52 @@ async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
     loop {
         let event = tokio::select! {
             _ = &mut ctrl_c => {
-                disconnect(&client, &mut events).await;
+                events.disconnect(&client).await;
                 return Ok(());
             }
             () = &mut timeout => {
-                disconnect(&client, &mut events).await;
+                events.disconnect(&client).await;
                 return Err(Error::Timeout("Timed out".into()).into());
             }
             event = events.poll() => event,
         };
         match event {
-            Ok(Event::Incoming(Packet::SubAck(ack))) => {
-                sub.check_suback(&ack)?;
+            Ok(Event::SubAck(results)) => {
+                sub.check_suback(&results)?;
                 if sub.plan.exit_after_subscribe {
-                    disconnect(&client, &mut events).await;
+                    events.disconnect(&client).await;
                     return Ok(());
                 }
             }
-            Ok(Event::Incoming(Packet::Publish(p))) => {
+            Ok(Event::Publish(p)) => {
                 if let Next::Stop = sub.on_publish(&p)? {
-                    disconnect(&client, &mut events).await;
+                    events.disconnect(&client).await;
                     return Ok(());
                 }
             }
-            Ok(Event::Incoming(Packet::ConnAck(ack))) => {
+            Ok(Event::ConnAck { session_present }) => {
                 // Reconnected: a fresh session has no subscriptions [MQTT-3.2.2-1].
                 backoff.reset();
-                if !ack.session_present {
+                if !session_present {
                     sub.send_subscriptions().await?;
                 }
             }
+            Ok(Event::ServerDisconnect(reason)) => {
+                warn!("the broker disconnected: {reason}");
+            }
             Ok(_) => {}
             Err(e) => {
-                if let Some(refused) = conn::refusal(&e) {
-                    return Err(refused.into());
+                if conn::is_refusal(&e) {
+                    return Err(e);
                 }
                 if max_reconnects.is_some_and(|max| backoff.attempts >= max) {
-                    return Err(conn::connection_error(e).context(format!(
+                    return Err(e.context(format!(
                         "connection lost; gave up after {} reconnection attempts",
                         backoff.attempts
                     )));
                 }
                 let delay = backoff.next_delay();
-                warn!("connection lost ({e}); reconnecting in {delay:?}");
+                warn!("connection lost ({e:#}); reconnecting in {delay:?}");
                 tokio::time::sleep(delay).await;
             }
         }

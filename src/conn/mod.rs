@@ -6,6 +6,7 @@
 //! turning a refusal into [`Error::Refused`] with the broker's return code. [`transport`] picks
 //! TCP, TLS, WebSocket or WebSocket over TLS from the URL scheme and the TLS flags.
 
+mod client;
 mod options;
 pub mod transport;
 pub mod url;
@@ -14,16 +15,14 @@ use std::io::{self, IsTerminal};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use rumqttc::{AsyncClient, ConnectionError, Event, EventLoop, LastWill, MqttOptions, Packet, QoS};
+use rumqttc::QoS;
 
+pub use client::{connect, is_refusal, Client, Connection, Event, Events, Message, Reason};
 pub use options::{parse_duration, ConnectOpts};
 pub use transport::{rumqttc_transport, TlsOpts, TransportConfig};
 
-use crate::error::{usage, Error};
-use crate::{output, topic};
-
-/// Largest packet either way: the protocol's limit (rumqttc's default is 10 KiB).
-const MAX_PACKET_SIZE: usize = 268_435_455;
+use crate::error::usage;
+use crate::topic;
 
 /// A will message.
 #[derive(Debug, Clone)]
@@ -38,9 +37,22 @@ pub struct Will {
     pub retain: bool,
 }
 
+/// The MQTT protocol version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// MQTT 3.1.1.
+    V311,
+    /// MQTT 5.
+    V5,
+}
+
 /// A validated connection configuration.
 #[derive(Debug, Clone)]
 pub struct ConnectConfig {
+    /// Protocol version.
+    pub protocol: Protocol,
+    /// Session expiry interval (MQTT 5; `None`: end with the connection).
+    pub session_expiry: Option<u32>,
     /// Host to connect to.
     pub host: String,
     /// Port.
@@ -76,23 +88,25 @@ pub fn qos(n: u8) -> QoS {
 
 /// Resolves the flags of command `command` (used in the default client id).
 pub fn resolve(opts: &ConnectOpts, command: &str) -> Result<ConnectConfig> {
-    match opts.protocol_version.to_ascii_lowercase().as_str() {
-        "311" | "mqttv311" => {}
-        "5" | "mqttv5" => {
-            return Err(usage(
-                "-V 5: MQTT 5 is not supported by the clients yet; use -V 311",
-            ))
-        }
+    let protocol = match opts.protocol_version.to_ascii_lowercase().as_str() {
+        "311" | "mqttv311" => Protocol::V311,
+        "5" | "mqttv5" => Protocol::V5,
         "31" | "mqttv31" => return Err(usage("-V 31: MQTT 3.1 is not supported; use -V 311")),
         other => {
             return Err(usage(format!(
                 "-V {other}: unknown protocol version (use 311 or 5)"
             )))
         }
-    }
-    if opts.session_expiry.is_some() {
+    };
+    if opts.session_expiry.is_some() && protocol != Protocol::V5 {
         return Err(usage("-x/--session-expiry needs MQTT 5 (-V 5)"));
     }
+    // As mosquitto's clients: with MQTT 5, -c alone asks for a session that never expires.
+    let session_expiry = match opts.session_expiry {
+        Some(secs) => Some(secs),
+        None if protocol == Protocol::V5 && opts.disable_clean_session => Some(u32::MAX),
+        None => None,
+    };
 
     let url = opts
         .url
@@ -155,6 +169,8 @@ pub fn resolve(opts: &ConnectOpts, command: &str) -> Result<ConnectConfig> {
     };
 
     Ok(ConnectConfig {
+        protocol,
+        session_expiry,
         host,
         port,
         client_id,
@@ -215,112 +231,6 @@ fn endpoint(config: &ConnectConfig) -> String {
     match config.transport.ws_url() {
         Some(url) => url.to_string(),
         None => format!("{}:{}", config.host, config.port),
-    }
-}
-
-/// rumqttc options for `config`.
-pub fn mqtt_options(config: &ConnectConfig) -> MqttOptions {
-    let mut o = MqttOptions::new(&config.client_id, broker_address(config), config.port);
-    o.set_transport(rumqttc_transport(&config.transport));
-    o.set_keep_alive(config.keep_alive);
-    o.set_clean_session(config.clean_session);
-    o.set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE);
-    if let Some((u, p)) = &config.credentials {
-        o.set_credentials(u, p);
-    }
-    if let Some(w) = &config.will {
-        o.set_last_will(LastWill::new(&w.topic, w.payload.clone(), w.qos, w.retain));
-    }
-    o
-}
-
-/// The CONNACK refusal for a return code, or `None` for anything else.
-pub fn refusal(err: &ConnectionError) -> Option<Error> {
-    match err {
-        ConnectionError::ConnectionRefused(code) => {
-            let (n, reason) = match code {
-                rumqttc::ConnectReturnCode::RefusedProtocolVersion => {
-                    (1, "unacceptable protocol version")
-                }
-                rumqttc::ConnectReturnCode::BadClientId => (2, "identifier rejected"),
-                rumqttc::ConnectReturnCode::ServiceUnavailable => (3, "server unavailable"),
-                rumqttc::ConnectReturnCode::BadUserNamePassword => (4, "bad user name or password"),
-                rumqttc::ConnectReturnCode::NotAuthorized => (5, "not authorized"),
-                rumqttc::ConnectReturnCode::Success => return None,
-            };
-            Some(Error::Refused {
-                code: n,
-                reason: reason.into(),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Turns a rumqttc connection error into an error chain without repeated text (rumqttc's
-/// messages already include their source), keeping the CONNACK refusal typed and adding a
-/// hint to the usual TLS failures.
-pub fn connection_error(err: ConnectionError) -> anyhow::Error {
-    if let Some(refused) = refusal(&err) {
-        return refused.into();
-    }
-    match err {
-        ConnectionError::Io(io) => io.into(),
-        other => match transport::tls_hint(&other) {
-            Some(hint) => anyhow::anyhow!("{other} ({hint})"),
-            None => anyhow::anyhow!("{other}"),
-        },
-    }
-}
-
-/// A connected client: the handle to send requests and the event loop to poll.
-pub struct Connection {
-    /// Sends requests to the event loop.
-    pub client: AsyncClient,
-    /// Must be polled for anything to happen.
-    pub events: EventLoop,
-    /// Whether the broker resumed a session.
-    pub session_present: bool,
-}
-
-/// Connects and waits for a successful CONNACK within the connect timeout.
-pub async fn connect(config: &ConnectConfig) -> Result<Connection> {
-    if let Some(warning) = config.transport.warning() {
-        output::print_warning(warning);
-    }
-    let (client, mut events) = AsyncClient::new(mqtt_options(config), 64);
-    let addr = endpoint(config);
-    let connack = tokio::time::timeout(config.connect_timeout, async {
-        loop {
-            match events.poll().await {
-                Ok(Event::Incoming(Packet::ConnAck(ack))) => return Ok(ack),
-                Ok(_) => {}
-                Err(e) => return Err(e),
-            }
-        }
-    })
-    .await
-    .map_err(|_| {
-        anyhow::anyhow!(
-            "cannot connect to {addr}: no CONNACK within {}",
-            humantime::format_duration(config.connect_timeout)
-        )
-    })?;
-    match connack {
-        Ok(ack) => Ok(Connection {
-            client,
-            events,
-            session_present: ack.session_present,
-        }),
-        Err(e) => {
-            let refused = refusal(&e).is_some();
-            let err = connection_error(e);
-            Err(if refused {
-                err
-            } else {
-                err.context(format!("cannot connect to {addr}"))
-            })
-        }
     }
 }
 
@@ -414,7 +324,7 @@ mod tests {
         assert!(matches!(c.transport, TransportConfig::Tls(_)));
         assert!(c.transport.warning().is_some());
         assert!(matches!(
-            mqtt_options(&c).transport(),
+            rumqttc_transport(&c.transport),
             rumqttc::Transport::Tls(_)
         ));
         assert_eq!(
@@ -433,13 +343,13 @@ mod tests {
         assert_eq!(c.url_topic, None);
         assert_eq!(c.credentials, Some(("u".into(), "p".into())));
         assert!(matches!(
-            mqtt_options(&c).transport(),
+            rumqttc_transport(&c.transport),
             rumqttc::Transport::Ws
         ));
         let c = resolve_args(&["-L", "wss://[::1]/a/b", "--insecure"]).unwrap();
         assert_eq!(broker_address(&c), "wss://[::1]:443/a/b");
         assert!(matches!(
-            mqtt_options(&c).transport(),
+            rumqttc_transport(&c.transport),
             rumqttc::Transport::Wss(_)
         ));
     }

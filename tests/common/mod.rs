@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use assert_cmd::cargo::CommandCargoExt;
 use bytes::BytesMut;
 use mqttkit::broker::{Broker, BrokerConfig};
 use rumqttc::mqttbytes::v4::{
@@ -384,4 +385,21 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// `mqttkit SUBCOMMAND -h 127.0.0.1 -p PORT REST…` with no password in the environment and
+/// stdin closed; `args[0]` is the subcommand.
+pub fn mqttkit(port: u16, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("mqttkit").unwrap();
+    cmd.args(&args[..1])
+        .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(&args[1..])
+        .env_remove("MQTTKIT_PASSWORD")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// A finished command's stderr as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }

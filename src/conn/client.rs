@@ -1,0 +1,634 @@
+//! One client over rumqttc's MQTT 3.1.1 and MQTT 5 clients, so that command code does not
+//! branch on the protocol version.
+//!
+//! [`connect`] returns a [`Client`] (requests) and an [`Events`] (the event loop to poll), both
+//! version-neutral; [`Events::poll`] turns rumqttc's two packet types into one [`Event`] with
+//! numeric reason codes, and its two error types into one error chain in which a CONNACK
+//! refusal is the typed [`Error::Refused`].
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use rumqttc::v5;
+use rumqttc::QoS;
+
+use super::{broker_address, endpoint, rumqttc_transport, transport, ConnectConfig, Protocol};
+use crate::error::Error;
+use crate::output;
+use crate::output::format::PublishProperties;
+
+/// Largest packet either way: the protocol's limit (rumqttc's default is 10 KiB).
+const MAX_PACKET_SIZE: usize = 268_435_455;
+/// Requests that may wait for the event loop.
+const REQUEST_CAPACITY: usize = 64;
+
+/// A reason code from the broker, with its name from the specification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reason {
+    /// The code as on the wire.
+    pub code: u8,
+    /// What it means.
+    pub text: &'static str,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (reason code {:#04x})", self.text, self.code)
+    }
+}
+
+/// A message received from the broker.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Topic name.
+    pub topic: String,
+    /// Payload.
+    pub payload: Bytes,
+    /// QoS it was delivered at.
+    pub qos: QoS,
+    /// Retain flag.
+    pub retain: bool,
+    /// Packet id (0 at QoS 0).
+    pub pkid: u16,
+    /// MQTT 5 properties (`None` for MQTT 3.1.1).
+    pub properties: Option<PublishProperties>,
+}
+
+/// What the event loop reports.
+#[derive(Debug)]
+pub enum Event {
+    /// The broker accepted the connection (also after a reconnect).
+    ConnAck {
+        /// Whether the broker resumed a session.
+        session_present: bool,
+    },
+    /// A message arrived.
+    Publish(Message),
+    /// SUBACK: per filter, in order, the granted QoS or the refusal.
+    SubAck(Vec<Result<QoS, Reason>>),
+    /// UNSUBACK.
+    UnsubAck,
+    /// PUBACK (QoS 1) or PUBCOMP (QoS 2): a message is acknowledged. A v5 PUBACK or PUBREC may
+    /// carry a failure instead.
+    Acked(Result<(), Reason>),
+    /// The broker sent DISCONNECT (MQTT 5) with this reason.
+    ServerDisconnect(Reason),
+    /// Our DISCONNECT was written.
+    DisconnectSent,
+    /// Anything else (PINGRESP, outgoing packets…).
+    Other,
+}
+
+/// Sends requests to the event loop; cheap to clone.
+#[derive(Clone)]
+pub enum Client {
+    /// MQTT 3.1.1.
+    V311(rumqttc::AsyncClient),
+    /// MQTT 5.
+    V5(v5::AsyncClient),
+}
+
+/// The event loop: must be polled for anything to happen, and reconnects when polled after
+/// an error.
+pub enum Events {
+    /// MQTT 3.1.1.
+    V311(Box<rumqttc::EventLoop>),
+    /// MQTT 5.
+    V5(Box<v5::EventLoop>),
+}
+
+/// A connected client.
+pub struct Connection {
+    /// Sends requests.
+    pub client: Client,
+    /// Must be polled.
+    pub events: Events,
+    /// Whether the broker resumed a session.
+    pub session_present: bool,
+}
+
+fn qos_v5(qos: QoS) -> v5::mqttbytes::QoS {
+    match qos {
+        QoS::AtMostOnce => v5::mqttbytes::QoS::AtMostOnce,
+        QoS::AtLeastOnce => v5::mqttbytes::QoS::AtLeastOnce,
+        QoS::ExactlyOnce => v5::mqttbytes::QoS::ExactlyOnce,
+    }
+}
+
+fn qos_from_v5(qos: v5::mqttbytes::QoS) -> QoS {
+    match qos {
+        v5::mqttbytes::QoS::AtMostOnce => QoS::AtMostOnce,
+        v5::mqttbytes::QoS::AtLeastOnce => QoS::AtLeastOnce,
+        v5::mqttbytes::QoS::ExactlyOnce => QoS::ExactlyOnce,
+    }
+}
+
+fn outgoing_properties(p: &PublishProperties) -> v5::mqttbytes::v5::PublishProperties {
+    v5::mqttbytes::v5::PublishProperties {
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        topic_alias: p.topic_alias,
+        response_topic: p.response_topic.clone(),
+        correlation_data: p.correlation_data.clone().map(Bytes::from),
+        user_properties: p.user_properties.clone(),
+        subscription_identifiers: Vec::new(),
+        content_type: p.content_type.clone(),
+    }
+}
+
+fn incoming_properties(p: v5::mqttbytes::v5::PublishProperties) -> PublishProperties {
+    PublishProperties {
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        topic_alias: p.topic_alias,
+        response_topic: p.response_topic,
+        correlation_data: p.correlation_data.map(|d| d.to_vec()),
+        user_properties: p.user_properties,
+        subscription_identifiers: p.subscription_identifiers,
+        content_type: p.content_type,
+    }
+}
+
+impl Client {
+    /// Queues a PUBLISH; `properties` are sent with MQTT 5 and ignored with 3.1.1 (the
+    /// command rejects them before connecting).
+    pub async fn publish(
+        &self,
+        topic: &str,
+        qos: QoS,
+        retain: bool,
+        payload: Bytes,
+        properties: Option<&PublishProperties>,
+    ) -> Result<()> {
+        match self {
+            Client::V311(c) => c.publish_bytes(topic, qos, retain, payload).await?,
+            Client::V5(c) => match properties {
+                Some(p) => {
+                    c.publish_bytes_with_properties(
+                        topic,
+                        qos_v5(qos),
+                        retain,
+                        payload,
+                        outgoing_properties(p),
+                    )
+                    .await?
+                }
+                None => c.publish_bytes(topic, qos_v5(qos), retain, payload).await?,
+            },
+        }
+        Ok(())
+    }
+
+    /// Queues a PUBLISH without waiting; fails when the request queue is full.
+    pub fn try_publish(&self, topic: &str, qos: QoS, retain: bool, payload: Bytes) -> Result<()> {
+        match self {
+            Client::V311(c) => c.try_publish(topic, qos, retain, payload)?,
+            Client::V5(c) => c.try_publish(topic, qos_v5(qos), retain, payload)?,
+        }
+        Ok(())
+    }
+
+    /// Queues one SUBSCRIBE for all `filters`.
+    pub async fn subscribe(&self, filters: &[String], qos: QoS) -> Result<()> {
+        match self {
+            Client::V311(c) => {
+                let filters = filters
+                    .iter()
+                    .map(|f| rumqttc::SubscribeFilter::new(f.clone(), qos));
+                c.subscribe_many(filters).await?
+            }
+            Client::V5(c) => {
+                let filters = filters
+                    .iter()
+                    .map(|f| v5::mqttbytes::v5::Filter::new(f.clone(), qos_v5(qos)));
+                c.subscribe_many(filters).await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues an UNSUBSCRIBE.
+    pub async fn unsubscribe(&self, filter: &str) -> Result<()> {
+        match self {
+            Client::V311(c) => c.unsubscribe(filter).await?,
+            Client::V5(c) => c.unsubscribe(filter).await?,
+        }
+        Ok(())
+    }
+
+    /// Queues a DISCONNECT (behind everything queued before it).
+    pub async fn disconnect(&self) -> Result<()> {
+        match self {
+            Client::V311(c) => c.disconnect().await?,
+            Client::V5(c) => c.disconnect().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Events {
+    /// The next event; after an error, the next call reconnects.
+    pub async fn poll(&mut self) -> Result<Event> {
+        match self {
+            Events::V311(e) => e.poll().await.map(event_v311).map_err(error_v311),
+            Events::V5(e) => e.poll().await.map(event_v5).map_err(error_v5),
+        }
+    }
+
+    /// Sends DISCONNECT through `client` and polls until it is written (at most a second).
+    pub async fn disconnect(&mut self, client: &Client) {
+        if client.disconnect().await.is_err() {
+            return;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            loop {
+                match self.poll().await {
+                    Ok(Event::DisconnectSent) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+    }
+}
+
+fn event_v311(event: rumqttc::Event) -> Event {
+    use rumqttc::{Outgoing, Packet, SubscribeReasonCode};
+    match event {
+        rumqttc::Event::Incoming(packet) => match packet {
+            Packet::ConnAck(ack) => Event::ConnAck {
+                session_present: ack.session_present,
+            },
+            Packet::Publish(p) => Event::Publish(Message {
+                topic: p.topic,
+                payload: p.payload,
+                qos: p.qos,
+                retain: p.retain,
+                pkid: p.pkid,
+                properties: None,
+            }),
+            Packet::SubAck(ack) => Event::SubAck(
+                ack.return_codes
+                    .into_iter()
+                    .map(|code| match code {
+                        SubscribeReasonCode::Success(qos) => Ok(qos),
+                        SubscribeReasonCode::Failure => Err(Reason {
+                            code: 0x80,
+                            text: "failure",
+                        }),
+                    })
+                    .collect(),
+            ),
+            Packet::UnsubAck(_) => Event::UnsubAck,
+            Packet::PubAck(_) | Packet::PubComp(_) => Event::Acked(Ok(())),
+            _ => Event::Other,
+        },
+        rumqttc::Event::Outgoing(Outgoing::Disconnect) => Event::DisconnectSent,
+        rumqttc::Event::Outgoing(_) => Event::Other,
+    }
+}
+
+fn event_v5(event: v5::Event) -> Event {
+    use v5::mqttbytes::v5::Packet;
+    match event {
+        v5::Event::Incoming(packet) => match packet {
+            Packet::ConnAck(ack) => Event::ConnAck {
+                session_present: ack.session_present,
+            },
+            Packet::Publish(p) => Event::Publish(Message {
+                topic: String::from_utf8_lossy(&p.topic).into_owned(),
+                payload: p.payload,
+                qos: qos_from_v5(p.qos),
+                retain: p.retain,
+                pkid: p.pkid,
+                properties: Some(p.properties.map(incoming_properties).unwrap_or_default()),
+            }),
+            Packet::SubAck(ack) => Event::SubAck(
+                ack.return_codes
+                    .into_iter()
+                    .map(|code| match code {
+                        v5::mqttbytes::v5::SubscribeReasonCode::Success(qos) => {
+                            Ok(qos_from_v5(qos))
+                        }
+                        failure => Err(reasons::suback(failure)),
+                    })
+                    .collect(),
+            ),
+            Packet::UnsubAck(_) => Event::UnsubAck,
+            Packet::PubAck(ack) => Event::Acked(reasons::puback(ack.reason)),
+            // A failed PUBREC ends the QoS 2 exchange [MQTT-4.3.3]; a successful one is
+            // followed by PUBCOMP, which counts as the acknowledgement.
+            Packet::PubRec(rec) => match reasons::pubrec(rec.reason) {
+                Ok(()) => Event::Other,
+                Err(reason) => Event::Acked(Err(reason)),
+            },
+            Packet::PubComp(_) => Event::Acked(Ok(())),
+            Packet::Disconnect(d) => Event::ServerDisconnect(reasons::disconnect(d.reason_code)),
+            _ => Event::Other,
+        },
+        v5::Event::Outgoing(rumqttc::Outgoing::Disconnect) => Event::DisconnectSent,
+        v5::Event::Outgoing(_) => Event::Other,
+    }
+}
+
+/// The CONNACK refusal for an MQTT 3.1.1 return code.
+fn refusal_v311(code: rumqttc::ConnectReturnCode) -> Option<Error> {
+    use rumqttc::ConnectReturnCode as C;
+    let (code, reason) = match code {
+        C::Success => return None,
+        C::RefusedProtocolVersion => (1, "unacceptable protocol version"),
+        C::BadClientId => (2, "identifier rejected"),
+        C::ServiceUnavailable => (3, "server unavailable"),
+        C::BadUserNamePassword => (4, "bad user name or password"),
+        C::NotAuthorized => (5, "not authorized"),
+    };
+    Some(Error::Refused {
+        code,
+        reason: reason.into(),
+    })
+}
+
+fn error_v311(err: rumqttc::ConnectionError) -> anyhow::Error {
+    match err {
+        rumqttc::ConnectionError::ConnectionRefused(code) => match refusal_v311(code) {
+            Some(refused) => refused.into(),
+            None => anyhow::anyhow!("connection refused with CONNACK 0"),
+        },
+        rumqttc::ConnectionError::Io(io) => io.into(),
+        rumqttc::ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted) => {
+            ClosedByPeer.into()
+        }
+        other => with_tls_hint(&other),
+    }
+}
+
+fn error_v5(err: v5::ConnectionError) -> anyhow::Error {
+    use v5::mqttbytes::Error as Codec;
+    match err {
+        v5::ConnectionError::ConnectionRefused(code) => {
+            let reason = reasons::connack(code);
+            Error::Refused {
+                code: reason.code,
+                reason: reason.text.into(),
+            }
+            .into()
+        }
+        // An MQTT 3.1.1 broker answers an MQTT 5 CONNECT with return code 1, which is not an
+        // MQTT 5 reason code [MQTT-3.1.2-2].
+        v5::ConnectionError::MqttState(v5::StateError::Deserialization(
+            Codec::InvalidConnectReturnCode(code @ 1..=5),
+        )) => refusal_v311(match code {
+            1 => rumqttc::ConnectReturnCode::RefusedProtocolVersion,
+            2 => rumqttc::ConnectReturnCode::BadClientId,
+            3 => rumqttc::ConnectReturnCode::ServiceUnavailable,
+            4 => rumqttc::ConnectReturnCode::BadUserNamePassword,
+            _ => rumqttc::ConnectReturnCode::NotAuthorized,
+        })
+        .map_or_else(|| anyhow::anyhow!("connection refused"), Into::into),
+        v5::ConnectionError::Io(io) => io.into(),
+        v5::ConnectionError::MqttState(v5::StateError::ConnectionAborted) => ClosedByPeer.into(),
+        other => with_tls_hint(&other),
+    }
+}
+
+/// rumqttc's messages already include their source: one line, plus a hint for TLS failures.
+fn with_tls_hint(err: &(dyn std::error::Error + 'static)) -> anyhow::Error {
+    match transport::tls_hint(err) {
+        Some(hint) => anyhow::anyhow!("{err} ({hint})"),
+        None => anyhow::anyhow!("{err}"),
+    }
+}
+
+/// True when `err` is the broker refusing the connection: reconnecting will not help.
+pub fn is_refusal(err: &anyhow::Error) -> bool {
+    matches!(err.downcast_ref::<Error>(), Some(Error::Refused { .. }))
+}
+
+fn options_v311(config: &ConnectConfig) -> rumqttc::MqttOptions {
+    let mut o = rumqttc::MqttOptions::new(&config.client_id, broker_address(config), config.port);
+    o.set_transport(rumqttc_transport(&config.transport));
+    o.set_keep_alive(config.keep_alive);
+    o.set_clean_session(config.clean_session);
+    o.set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE);
+    if let Some((u, p)) = &config.credentials {
+        o.set_credentials(u, p);
+    }
+    if let Some(w) = &config.will {
+        o.set_last_will(rumqttc::LastWill::new(
+            &w.topic,
+            w.payload.clone(),
+            w.qos,
+            w.retain,
+        ));
+    }
+    o
+}
+
+fn options_v5(config: &ConnectConfig) -> v5::MqttOptions {
+    let mut o = v5::MqttOptions::new(&config.client_id, broker_address(config), config.port);
+    o.set_transport(rumqttc_transport(&config.transport));
+    o.set_keep_alive(config.keep_alive);
+    o.set_clean_start(config.clean_session);
+    o.set_max_packet_size(Some(MAX_PACKET_SIZE as u32));
+    o.set_session_expiry_interval(config.session_expiry);
+    if let Some((u, p)) = &config.credentials {
+        o.set_credentials(u, p);
+    }
+    if let Some(w) = &config.will {
+        o.set_last_will(v5::mqttbytes::v5::LastWill::new(
+            &w.topic,
+            w.payload.clone(),
+            qos_v5(w.qos),
+            w.retain,
+            None,
+        ));
+    }
+    o
+}
+
+/// Connects and waits for a successful CONNACK within the connect timeout.
+pub async fn connect(config: &ConnectConfig) -> Result<Connection> {
+    if let Some(warning) = config.transport.warning() {
+        output::print_warning(warning);
+    }
+    let (client, mut events) = match config.protocol {
+        Protocol::V311 => {
+            let (c, e) = rumqttc::AsyncClient::new(options_v311(config), REQUEST_CAPACITY);
+            (Client::V311(c), Events::V311(Box::new(e)))
+        }
+        Protocol::V5 => {
+            let (c, e) = v5::AsyncClient::new(options_v5(config), REQUEST_CAPACITY);
+            (Client::V5(c), Events::V5(Box::new(e)))
+        }
+    };
+    let addr = endpoint(config);
+    let connack = tokio::time::timeout(config.connect_timeout, async {
+        loop {
+            if let Event::ConnAck { session_present } = events.poll().await? {
+                return Ok::<_, anyhow::Error>(session_present);
+            }
+        }
+    })
+    .await
+    .map_err(|_| {
+        anyhow::anyhow!(
+            "cannot connect to {addr}: no CONNACK within {}",
+            humantime::format_duration(config.connect_timeout)
+        )
+    })?;
+    match connack {
+        Ok(session_present) => Ok(Connection {
+            client,
+            events,
+            session_present,
+        }),
+        Err(e) if is_refusal(&e) => Err(e),
+        Err(e) if config.protocol == Protocol::V5 && closed_before_connack(&e) => {
+            Err(e.context(format!(
+                "cannot connect to {addr}: no CONNACK \
+                 (an MQTT 3.1.1-only broker answers MQTT 5 that way; try -V 311)"
+            )))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot connect to {addr}")),
+    }
+}
+
+/// The broker closed the connection in the middle of a packet, or without DISCONNECT.
+#[derive(Debug, thiserror::Error)]
+#[error("the broker closed the connection")]
+struct ClosedByPeer;
+
+/// True when the connection ended without a (parsable) CONNACK: a 3.1.1 broker's refusal of
+/// MQTT 5 is a CONNACK without properties, which rumqttc's MQTT 5 parser waits on until the
+/// broker closes.
+fn closed_before_connack(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<ClosedByPeer>().is_some()
+}
+
+/// MQTT 5 reason codes by name (OASIS MQTT 5.0 §2.4).
+mod reasons {
+    use rumqttc::v5::mqttbytes::v5 as p;
+
+    use super::Reason;
+
+    const fn r(code: u8, text: &'static str) -> Reason {
+        Reason { code, text }
+    }
+
+    /// CONNACK (§3.2.2.2).
+    pub fn connack(code: p::ConnectReturnCode) -> Reason {
+        use p::ConnectReturnCode as C;
+        match code {
+            C::Success => r(0x00, "success"),
+            C::RefusedProtocolVersion => r(0x01, "unacceptable protocol version"),
+            C::BadClientId => r(0x02, "identifier rejected"),
+            C::ServiceUnavailable => r(0x03, "server unavailable"),
+            C::UnspecifiedError => r(0x80, "unspecified error"),
+            C::MalformedPacket => r(0x81, "malformed packet"),
+            C::ProtocolError => r(0x82, "protocol error"),
+            C::ImplementationSpecificError => r(0x83, "implementation specific error"),
+            C::UnsupportedProtocolVersion => r(0x84, "unsupported protocol version"),
+            C::ClientIdentifierNotValid => r(0x85, "client identifier not valid"),
+            C::BadUserNamePassword => r(0x86, "bad user name or password"),
+            C::NotAuthorized => r(0x87, "not authorized"),
+            C::ServerUnavailable => r(0x88, "server unavailable"),
+            C::ServerBusy => r(0x89, "server busy"),
+            C::Banned => r(0x8a, "banned"),
+            C::BadAuthenticationMethod => r(0x8c, "bad authentication method"),
+            C::TopicNameInvalid => r(0x90, "topic name invalid"),
+            C::PacketTooLarge => r(0x95, "packet too large"),
+            C::QuotaExceeded => r(0x97, "quota exceeded"),
+            C::PayloadFormatInvalid => r(0x99, "payload format invalid"),
+            C::RetainNotSupported => r(0x9a, "retain not supported"),
+            C::QoSNotSupported => r(0x9b, "QoS not supported"),
+            C::UseAnotherServer => r(0x9c, "use another server"),
+            C::ServerMoved => r(0x9d, "server moved"),
+            C::ConnectionRateExceeded => r(0x9f, "connection rate exceeded"),
+        }
+    }
+
+    /// SUBACK failures (§3.9.3).
+    pub fn suback(code: p::SubscribeReasonCode) -> Reason {
+        use p::SubscribeReasonCode as S;
+        match code {
+            S::Success(qos) => r(qos as u8, "granted"),
+            S::Failure | S::Unspecified => r(0x80, "unspecified error"),
+            S::ImplementationSpecific => r(0x83, "implementation specific error"),
+            S::NotAuthorized => r(0x87, "not authorized"),
+            S::TopicFilterInvalid => r(0x8f, "topic filter invalid"),
+            S::PkidInUse => r(0x91, "packet identifier in use"),
+            S::QuotaExceeded => r(0x97, "quota exceeded"),
+            S::SharedSubscriptionsNotSupported => r(0x9e, "shared subscriptions not supported"),
+            S::SubscriptionIdNotSupported => r(0xa1, "subscription identifiers not supported"),
+            S::WildcardSubscriptionsNotSupported => r(0xa2, "wildcard subscriptions not supported"),
+        }
+    }
+
+    /// PUBACK (§3.4.2.1): `Ok` for success and "no matching subscribers" (0x10).
+    pub fn puback(code: p::PubAckReason) -> Result<(), Reason> {
+        use p::PubAckReason as A;
+        Err(match code {
+            A::Success | A::NoMatchingSubscribers => return Ok(()),
+            A::UnspecifiedError => r(0x80, "unspecified error"),
+            A::ImplementationSpecificError => r(0x83, "implementation specific error"),
+            A::NotAuthorized => r(0x87, "not authorized"),
+            A::TopicNameInvalid => r(0x90, "topic name invalid"),
+            A::PacketIdentifierInUse => r(0x91, "packet identifier in use"),
+            A::QuotaExceeded => r(0x97, "quota exceeded"),
+            A::PayloadFormatInvalid => r(0x99, "payload format invalid"),
+        })
+    }
+
+    /// PUBREC (§3.5.2.1): the same codes as PUBACK.
+    pub fn pubrec(code: p::PubRecReason) -> Result<(), Reason> {
+        use p::PubRecReason as R;
+        Err(match code {
+            R::Success | R::NoMatchingSubscribers => return Ok(()),
+            R::UnspecifiedError => r(0x80, "unspecified error"),
+            R::ImplementationSpecificError => r(0x83, "implementation specific error"),
+            R::NotAuthorized => r(0x87, "not authorized"),
+            R::TopicNameInvalid => r(0x90, "topic name invalid"),
+            R::PacketIdentifierInUse => r(0x91, "packet identifier in use"),
+            R::QuotaExceeded => r(0x97, "quota exceeded"),
+            R::PayloadFormatInvalid => r(0x99, "payload format invalid"),
+        })
+    }
+
+    /// DISCONNECT from the server (§3.14.2.1).
+    pub fn disconnect(code: p::DisconnectReasonCode) -> Reason {
+        use p::DisconnectReasonCode as D;
+        let text = match code {
+            D::NormalDisconnection => "normal disconnection",
+            D::DisconnectWithWillMessage => "disconnect with will message",
+            D::UnspecifiedError => "unspecified error",
+            D::MalformedPacket => "malformed packet",
+            D::ProtocolError => "protocol error",
+            D::ImplementationSpecificError => "implementation specific error",
+            D::NotAuthorized => "not authorized",
+            D::ServerBusy => "server busy",
+            D::ServerShuttingDown => "server shutting down",
+            D::KeepAliveTimeout => "keep alive timeout",
+            D::SessionTakenOver => "session taken over",
+            D::TopicFilterInvalid => "topic filter invalid",
+            D::TopicNameInvalid => "topic name invalid",
+            D::ReceiveMaximumExceeded => "receive maximum exceeded",
+            D::TopicAliasInvalid => "topic alias invalid",
+            D::PacketTooLarge => "packet too large",
+            D::MessageRateTooHigh => "message rate too high",
+            D::QuotaExceeded => "quota exceeded",
+            D::AdministrativeAction => "administrative action",
+            D::PayloadFormatInvalid => "payload format invalid",
+            D::RetainNotSupported => "retain not supported",
+            D::QoSNotSupported => "QoS not supported",
+            D::UseAnotherServer => "use another server",
+            D::ServerMoved => "server moved",
+            D::SharedSubscriptionNotSupported => "shared subscriptions not supported",
+            D::ConnectionRateExceeded => "connection rate exceeded",
+            D::MaximumConnectTime => "maximum connect time",
+            D::SubscriptionIdentifiersNotSupported => "subscription identifiers not supported",
+            D::WildcardSubscriptionsNotSupported => "wildcard subscriptions not supported",
+        };
+        r(code as u8, text)
+    }
+}
