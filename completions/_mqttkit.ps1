@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (mosquitto_pub''s flags)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages (mosquitto_sub''s flags and output)')
+            [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Simulate sensors publishing telemetry (temperature, pressure, …)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the bundled MQTT 3.1.1 broker')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -168,6 +169,65 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
             break
         }
+        'mqttkit;sim' {
+            [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'Number of devices, named PREFIX1, PREFIX2, … [default: 1]')
+            [CompletionResult]::new('--device-prefix', '--device-prefix', [CompletionResultType]::ParameterName, 'Device name prefix; the device''s number follows it')
+            [CompletionResult]::new('--sensor', '--sensor', [CompletionResultType]::ParameterName, 'A sensor per device: KIND[:INTERVAL[:MIN..MAX]] (repeatable). Kinds: temperature (3s, 20..30 C), pressure (500ms, 990..1020 hPa), humidity, battery, co2, generic; any other name with a range is a generic sensor [default: temperature and pressure]')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic template: {device}, {sensor}, {i} (device number)')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload: json, plain (just the number), or a template with {device} {i} {sensor} {value} {unit} {ts} {seq} [default: json]')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Value model: walk (a bounded random walk with noise) or uniform [default: walk]')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for every value, so a run can be reproduced [default: random, printed with -v]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'QoS of the readings [default: 0]')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS of the readings [default: 0]')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many readings per sensor')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long (e.g. 30s, 5m)')
+            [CompletionResult]::new('--status-topic', '--status-topic', [CompletionResultType]::ParameterName, 'Presence topic template: {device}, {i}')
+            [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'A fleet in a TOML file (see docs/sim.md); flags given as well override its settings')
+            [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Readings each device keeps while the broker is unreachable; beyond it the oldest are dropped and counted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection and CONNACK')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw', '--pw', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw-file', '--pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Will topic, published by the broker if this client vanishes without DISCONNECT')
+            [CompletionResult]::new('--will-payload', '--will-payload', [CompletionResultType]::ParameterName, 'Will payload')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'Will QoS')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after this many reconnection attempts (long-running commands; default: never)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--capath', '--capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM) for brokers that require one; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Retain the readings')
+            [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Retain the readings')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Each device carries its presence: a will of "offline" and a retained "online" on --status-topic')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print each reading as a JSON line on stdout instead of the live status line')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: connections, -vv: packets)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: connections, -vv: packets)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the will')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
+            break
+        }
         'mqttkit;broker' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)')
@@ -259,6 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
         'mqttkit;help' {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (mosquitto_pub''s flags)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages (mosquitto_sub''s flags and output)')
+            [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Simulate sensors publishing telemetry (temperature, pressure, …)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the bundled MQTT 3.1.1 broker')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -268,6 +329,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             break
         }
         'mqttkit;help;sub' {
+            break
+        }
+        'mqttkit;help;sim' {
             break
         }
         'mqttkit;help;broker' {

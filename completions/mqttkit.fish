@@ -32,6 +32,7 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -s h -l help -d 'Print hel
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -122,6 +123,51 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l help -d 'Print h
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-retain -d 'Retain the will'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l devices -d 'Number of devices, named PREFIX1, PREFIX2, … [default: 1]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l device-prefix -d 'Device name prefix; the device\'s number follows it' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l sensor -d 'A sensor per device: KIND[:INTERVAL[:MIN..MAX]] (repeatable). Kinds: temperature (3s, 20..30 C), pressure (500ms, 990..1020 hPa), humidity, battery, co2, generic; any other name with a range is a generic sensor [default: temperature and pressure]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l topic -d 'Topic template: {device}, {sensor}, {i} (device number)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l payload -d 'Payload: json, plain (just the number), or a template with {device} {i} {sensor} {value} {unit} {ts} {seq} [default: json]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l model -d 'Value model: walk (a bounded random walk with noise) or uniform [default: walk]' -r -f -a "uniform\t'Independent values, uniform within the range (as the classic scripts do)'
+walk\t'A bounded random walk with noise: values drift smoothly and stay in range'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l seed -d 'Seed for every value, so a run can be reproduced [default: random, printed with -v]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s q -l qos -d 'QoS of the readings [default: 0]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l count -d 'Stop after this many readings per sensor' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l duration -d 'Stop after this long (e.g. 30s, 5m)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l status-topic -d 'Presence topic template: {device}, {i}' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l scenario -d 'A fleet in a TOML file (see docs/sim.md); flags given as well override its settings' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l buffer -d 'Readings each device keeps while the broker is unreachable; beyond it the oldest are dropped and counted' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s r -l retain -d 'Retain the readings'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l status -d 'Each device carries its presence: a will of "offline" and a retained "online" on --status-topic'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l json -d 'Print each reading as a JSON line on stdout instead of the live status line'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s v -l verbose -d 'Log more to stderr (-v: connections, -vv: packets)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l bind -d 'Address to listen on' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s p -l port -d 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l allow-anonymous -d 'Accept clients that send no username' -r -f -a "true\t''
@@ -172,11 +218,12 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_see
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page `mqttkit.1`'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page `mqttkit.1`'

@@ -41,6 +41,7 @@ impl Cli {
             Command::Broker(args) => args.run.verbose,
             Command::Pub(args) => args.debug,
             Command::Sub(args) => args.debug,
+            Command::Sim(args) => args.verbose,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -65,6 +66,8 @@ pub enum Command {
     Pub(PubArgs),
     /// Subscribe and print messages (mosquitto_sub's flags and output).
     Sub(SubArgs),
+    /// Simulate sensors publishing telemetry (temperature, pressure, …).
+    Sim(SimArgs),
     /// Run the bundled MQTT 3.1.1 broker.
     Broker(BrokerArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
@@ -159,6 +162,97 @@ pub struct PubArgs {
     #[arg(short = 'D', long = "property", num_args = 3..=4, action = ArgAction::Append,
           value_names = ["COMMAND", "NAME", "VALUE"], help_heading = "MQTT 5 properties")]
     pub property: Vec<String>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `mqttkit sim`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct SimArgs {
+    /// Number of devices, named PREFIX1, PREFIX2, … [default: 1].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub devices: Option<u32>,
+
+    /// Device name prefix; the device's number follows it.
+    #[arg(long, default_value = "dev-", value_name = "PREFIX")]
+    pub device_prefix: String,
+
+    /// A sensor per device: KIND[:INTERVAL[:MIN..MAX]] (repeatable). Kinds: temperature (3s,
+    /// 20..30 C), pressure (500ms, 990..1020 hPa), humidity, battery, co2, generic; any other
+    /// name with a range is a generic sensor [default: temperature and pressure].
+    #[arg(long, value_name = "SPEC")]
+    pub sensor: Vec<String>,
+
+    /// Topic template: {device}, {sensor}, {i} (device number).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub topic: Option<String>,
+
+    /// Payload: json, plain (just the number), or a template with {device} {i} {sensor}
+    /// {value} {unit} {ts} {seq} [default: json].
+    #[arg(long, value_name = "FORMAT")]
+    pub payload: Option<String>,
+
+    /// Value model: walk (a bounded random walk with noise) or uniform [default: walk].
+    #[arg(long, value_enum, value_name = "MODEL")]
+    pub model: Option<crate::sim::ModelKind>,
+
+    /// Seed for every value, so a run can be reproduced [default: random, printed with -v].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// QoS of the readings [default: 0].
+    #[arg(short = 'q', long, value_name = "QOS", value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: Option<u8>,
+
+    /// Retain the readings.
+    #[arg(short = 'r', long)]
+    pub retain: bool,
+
+    /// Stop after this many readings per sensor.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Stop after this long (e.g. 30s, 5m).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<Duration>,
+
+    /// Each device carries its presence: a will of "offline" and a retained "online" on
+    /// --status-topic.
+    #[arg(long)]
+    pub status: bool,
+
+    /// Presence topic template: {device}, {i}.
+    #[arg(
+        long,
+        default_value = "devices/{device}/status",
+        value_name = "TEMPLATE"
+    )]
+    pub status_topic: String,
+
+    /// A fleet in a TOML file (see docs/sim.md); flags given as well override its settings.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["devices", "sensor"])]
+    pub scenario: Option<PathBuf>,
+
+    /// Readings each device keeps while the broker is unreachable; beyond it the oldest are
+    /// dropped and counted.
+    #[arg(long, default_value_t = 10_000, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub buffer: u64,
+
+    /// Print each reading as a JSON line on stdout instead of the live status line.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Log more to stderr (-v: connections, -vv: packets).
+    #[arg(short = 'v', long = "verbose", action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
 
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]

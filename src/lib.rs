@@ -5,6 +5,7 @@
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
 //! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
+//! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
 //! - [`output`]: output style, colour, the error printer; all printing goes through here.
 //! - [`error`]: the errors callers branch on and their exit codes.
@@ -15,6 +16,7 @@ pub mod cmd;
 pub mod conn;
 pub mod error;
 pub mod output;
+pub mod sim;
 pub mod topic;
 
 /// Runs the parsed command line; `main` prints the error and picks the exit code.
@@ -22,6 +24,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Pub(args) => cmd::publish::run(args),
         cli::Command::Sub(args) => cmd::subscribe::run(args),
+        cli::Command::Sim(args) => cmd::sim::run(args),
         cli::Command::Broker(args) => cmd::broker::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }

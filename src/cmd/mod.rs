@@ -4,4 +4,5 @@ pub mod broker;
 pub mod generate;
 mod properties;
 pub mod publish;
+pub mod sim;
 pub mod subscribe;

@@ -160,8 +160,8 @@ async fn publish(plan: PublishPlan) -> Result<()> {
     loop {
         tokio::select! {
             event = events.poll() => match event {
-                Ok(Event::Acked(Ok(()))) => acked += 1,
-                Ok(Event::Acked(Err(reason))) => {
+                Ok(Event::Acked { result: Ok(()), .. }) => acked += 1,
+                Ok(Event::Acked { result: Err(reason), .. }) => {
                     events.disconnect(&client).await;
                     return Err(Error::RequestRefused(format!(
                         "the broker refused a message to {topic}: {reason}"

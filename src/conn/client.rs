@@ -69,9 +69,20 @@ pub enum Event {
     SubAck(Vec<Result<QoS, Reason>>),
     /// UNSUBACK.
     UnsubAck,
-    /// PUBACK (QoS 1) or PUBCOMP (QoS 2): a message is acknowledged. A v5 PUBACK or PUBREC may
-    /// carry a failure instead.
-    Acked(Result<(), Reason>),
+    /// PUBACK (QoS 1) or PUBCOMP (QoS 2): the message with this packet id is acknowledged. A
+    /// v5 PUBACK or PUBREC may carry a failure instead.
+    Acked {
+        /// Packet id of the acknowledged PUBLISH.
+        pkid: u16,
+        /// Success, or the broker's reason for refusing the message.
+        result: Result<(), Reason>,
+    },
+    /// A PUBLISH was written (packet id 0 at QoS 0); resends after a resumed session report
+    /// their packet id again.
+    PublishSent {
+        /// Packet id.
+        pkid: u16,
+    },
     /// The broker sent DISCONNECT (MQTT 5) with this reason.
     ServerDisconnect(Reason),
     /// Our DISCONNECT was written.
@@ -281,10 +292,18 @@ fn event_v311(event: rumqttc::Event) -> Event {
                     .collect(),
             ),
             Packet::UnsubAck(_) => Event::UnsubAck,
-            Packet::PubAck(_) | Packet::PubComp(_) => Event::Acked(Ok(())),
+            Packet::PubAck(ack) => Event::Acked {
+                pkid: ack.pkid,
+                result: Ok(()),
+            },
+            Packet::PubComp(comp) => Event::Acked {
+                pkid: comp.pkid,
+                result: Ok(()),
+            },
             _ => Event::Other,
         },
         rumqttc::Event::Outgoing(Outgoing::Disconnect) => Event::DisconnectSent,
+        rumqttc::Event::Outgoing(Outgoing::Publish(pkid)) => Event::PublishSent { pkid },
         rumqttc::Event::Outgoing(_) => Event::Other,
     }
 }
@@ -316,18 +335,28 @@ fn event_v5(event: v5::Event) -> Event {
                     .collect(),
             ),
             Packet::UnsubAck(_) => Event::UnsubAck,
-            Packet::PubAck(ack) => Event::Acked(reasons::puback(ack.reason)),
+            Packet::PubAck(ack) => Event::Acked {
+                pkid: ack.pkid,
+                result: reasons::puback(ack.reason),
+            },
             // A failed PUBREC ends the QoS 2 exchange [MQTT-4.3.3]; a successful one is
             // followed by PUBCOMP, which counts as the acknowledgement.
             Packet::PubRec(rec) => match reasons::pubrec(rec.reason) {
                 Ok(()) => Event::Other,
-                Err(reason) => Event::Acked(Err(reason)),
+                Err(reason) => Event::Acked {
+                    pkid: rec.pkid,
+                    result: Err(reason),
+                },
             },
-            Packet::PubComp(_) => Event::Acked(Ok(())),
+            Packet::PubComp(comp) => Event::Acked {
+                pkid: comp.pkid,
+                result: Ok(()),
+            },
             Packet::Disconnect(d) => Event::ServerDisconnect(reasons::disconnect(d.reason_code)),
             _ => Event::Other,
         },
         v5::Event::Outgoing(rumqttc::Outgoing::Disconnect) => Event::DisconnectSent,
+        v5::Event::Outgoing(rumqttc::Outgoing::Publish(pkid)) => Event::PublishSent { pkid },
         v5::Event::Outgoing(_) => Event::Other,
     }
 }

@@ -668,6 +668,22 @@ fn pad_payload(buf: &mut Vec<u8>, payload: &[u8], spec: Spec, hex: Option<bool>)
 // Time
 // ---------------------------------------------------------------------------------------------
 
+/// RFC 3339 in UTC with milliseconds (`2026-11-22T10:00:00.123Z`), for timestamps mqttkit
+/// writes into payloads.
+pub fn iso8601_millis(t: SystemTime) -> String {
+    let m = Moment::new(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        m.year,
+        m.month,
+        m.day,
+        m.hour,
+        m.minute,
+        m.second,
+        m.nanos / 1_000_000
+    )
+}
+
 /// A point in time broken down in UTC.
 #[derive(Debug, Clone, Copy)]
 struct Moment {

@@ -75,6 +75,11 @@ pub fn print_warning(msg: &str) {
     let _ = writeln!(io::stderr(), "mqttkit: {label} {msg}");
 }
 
+/// Prints a status line (a summary, not data) on stderr.
+pub fn print_status(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
 /// Prints one line of data on stdout (flushed at once, so scripts reading a pipe see it).
 pub fn print_line(line: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();

@@ -43,6 +43,12 @@ impl TestBroker {
     /// Starts a broker with `config` on 127.0.0.1 and a free port.
     pub async fn start_with(config: BrokerConfig) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, config)
+    }
+
+    /// Starts a broker with `config` on a listener bound by the caller (e.g. to restart a
+    /// broker on the port of one that stopped).
+    pub fn start_on(listener: TcpListener, config: BrokerConfig) -> Self {
         let addr = listener.local_addr().unwrap();
         let broker = Broker::new(config);
         let (stop, stopped) = oneshot::channel::<()>();
