@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (mosquitto_pub''s flags)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages (mosquitto_sub''s flags and output)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Simulate sensors publishing telemetry (temperature, pressure, …)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the bundled MQTT 3.1.1 broker')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -228,6 +229,18 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
             break
         }
+        'mqttkit;demo' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead')
+            [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'Number of simulated devices')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long (default: until Ctrl-C)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mqttkit;broker' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)')
@@ -320,6 +333,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (mosquitto_pub''s flags)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print messages (mosquitto_sub''s flags and output)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Simulate sensors publishing telemetry (temperature, pressure, …)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the bundled MQTT 3.1.1 broker')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -332,6 +346,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             break
         }
         'mqttkit;help;sim' {
+            break
+        }
+        'mqttkit;help;demo' {
             break
         }
         'mqttkit;help;broker' {

@@ -19,6 +19,9 @@ _mqttkit() {
             mqttkit,broker)
                 cmd="mqttkit__subcmd__broker"
                 ;;
+            mqttkit,demo)
+                cmd="mqttkit__subcmd__demo"
+                ;;
             mqttkit,generate)
                 cmd="mqttkit__subcmd__generate"
                 ;;
@@ -67,6 +70,9 @@ _mqttkit() {
             mqttkit__subcmd__help,broker)
                 cmd="mqttkit__subcmd__help__subcmd__broker"
                 ;;
+            mqttkit__subcmd__help,demo)
+                cmd="mqttkit__subcmd__help__subcmd__demo"
+                ;;
             mqttkit__subcmd__help,generate)
                 cmd="mqttkit__subcmd__help__subcmd__generate"
                 ;;
@@ -98,7 +104,7 @@ _mqttkit() {
 
     case "${cmd}" in
         mqttkit)
-            opts="-v -h -V --color --verbose --help --version pub sub sim broker generate help"
+            opts="-v -h -V --color --verbose --help --version pub sub sim demo broker generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,6 +251,40 @@ _mqttkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mqttkit__subcmd__demo)
+            opts="-p -h -V --port --devices --duration --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mqttkit__subcmd__generate)
             opts="-h -V --color --help --version completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -356,7 +396,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__help)
-            opts="pub sub sim broker generate help"
+            opts="pub sub sim demo broker generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,6 +426,20 @@ _mqttkit() {
         mqttkit__subcmd__help__subcmd__broker__subcmd__passwd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqttkit__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

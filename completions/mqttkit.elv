@@ -28,6 +28,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand pub 'Publish messages (mosquitto_pub''s flags)'
             cand sub 'Subscribe and print messages (mosquitto_sub''s flags and output)'
             cand sim 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+            cand demo 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
             cand broker 'Run the bundled MQTT 3.1.1 broker'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -221,6 +222,17 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand --will-retain 'Retain the will'
             cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
         }
+        &'mqttkit;demo'= {
+            cand -p 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead'
+            cand --port 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead'
+            cand --devices 'Number of simulated devices'
+            cand --duration 'Stop after this long (default: until Ctrl-C)'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mqttkit;broker'= {
             cand --bind 'Address to listen on'
             cand -p 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)'
@@ -301,6 +313,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand pub 'Publish messages (mosquitto_pub''s flags)'
             cand sub 'Subscribe and print messages (mosquitto_sub''s flags and output)'
             cand sim 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+            cand demo 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
             cand broker 'Run the bundled MQTT 3.1.1 broker'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -310,6 +323,8 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
         &'mqttkit;help;sub'= {
         }
         &'mqttkit;help;sim'= {
+        }
+        &'mqttkit;help;demo'= {
         }
         &'mqttkit;help;broker'= {
             cand passwd 'Add or update a user in a password file (mosquitto_passwd''s format). The password is read from a prompt on a terminal, else from the first line of stdin'

@@ -33,6 +33,7 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -s V -l version -d 'Print 
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -168,6 +169,14 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l help -d 'Print h
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-retain -d 'Retain the will'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s p -l port -d 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l devices -d 'Number of simulated devices' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l duration -d 'Stop after this long (default: until Ctrl-C)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l bind -d 'Address to listen on' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s p -l port -d 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l allow-anonymous -d 'Accept clients that send no username' -r -f -a "true\t''
@@ -218,12 +227,13 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_see
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page `mqttkit.1`'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page `mqttkit.1`'

@@ -42,6 +42,7 @@ impl Cli {
             Command::Pub(args) => args.debug,
             Command::Sub(args) => args.debug,
             Command::Sim(args) => args.verbose,
+            Command::Demo(_) => 0,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -68,6 +69,8 @@ pub enum Command {
     Sub(SubArgs),
     /// Simulate sensors publishing telemetry (temperature, pressure, …).
     Sim(SimArgs),
+    /// A broker, a small fleet and a live subscriber in one process: mqttkit in a minute.
+    Demo(DemoArgs),
     /// Run the bundled MQTT 3.1.1 broker.
     Broker(BrokerArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
@@ -257,6 +260,23 @@ pub struct SimArgs {
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]
     pub conn: ConnectOpts,
+}
+
+/// `mqttkit demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead.
+    #[arg(short = 'p', long, default_value_t = 1883, value_name = "PORT")]
+    pub port: u16,
+
+    /// Number of simulated devices.
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub devices: u32,
+
+    /// Stop after this long (default: until Ctrl-C).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<Duration>,
 }
 
 /// `mqttkit sub`.

@@ -25,6 +25,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Pub(args) => cmd::publish::run(args),
         cli::Command::Sub(args) => cmd::subscribe::run(args),
         cli::Command::Sim(args) => cmd::sim::run(args),
+        cli::Command::Demo(args) => cmd::demo::run(args),
         cli::Command::Broker(args) => cmd::broker::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }

@@ -1,0 +1,251 @@
+//! `mqttkit demo`: the bundled broker, a small fleet with presence, and a live subscriber, in
+//! one process — what the toolkit does, in a minute.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use clap::Parser;
+use colored::Colorize;
+use rumqttc::QoS;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::broker::{self, BrokerConfig};
+use crate::cli::DemoArgs;
+use crate::conn::{self, ConnectConfig, ConnectOpts, Event, Message, Will};
+use crate::output::format::iso8601_millis;
+use crate::sim::device::{DeviceRun, Presence};
+use crate::sim::{sensor, topic_for, DeviceSpec, FleetSpec, ModelKind, PayloadFormat, Stats};
+
+/// Parses connection flags the way the other subcommands do, for the demo's own clients.
+#[derive(Parser)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+struct DemoConnection {
+    #[command(flatten)]
+    conn: ConnectOpts,
+}
+
+fn client_config(addr: SocketAddr, id: &str) -> Result<ConnectConfig> {
+    let port = addr.port().to_string();
+    let ip = addr.ip().to_string();
+    let opts = DemoConnection::try_parse_from(["demo", "-h", &ip, "-p", &port, "-i", id])
+        .context("demo connection options")?;
+    conn::resolve(&opts.conn, "demo")
+}
+
+/// Runs `mqttkit demo`.
+pub fn run(args: DemoArgs) -> Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(demo(args))
+}
+
+/// Binds `port` on 127.0.0.1, or a free port when it is taken (saying so).
+async fn bind(port: u16) -> Result<TcpListener> {
+    match TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            let l = TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .context("binding a free port")?;
+            crate::output::print_status(&format!(
+                "port {port} is in use; the demo broker takes port {} instead",
+                l.local_addr()?.port()
+            ));
+            Ok(l)
+        }
+        Err(e) => Err(e).with_context(|| format!("binding 127.0.0.1:{port}")),
+    }
+}
+
+fn fleet(devices: u32) -> Result<FleetSpec> {
+    let sensors = ["temperature", "pressure", "humidity"]
+        .iter()
+        .map(|k| sensor::parse(k).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(FleetSpec {
+        devices: (1..=devices as usize)
+            .map(|i| DeviceSpec {
+                name: format!("dev-{i}"),
+                index: i,
+                sensors: sensors.clone(),
+                status: true,
+            })
+            .collect(),
+        topic: "sensors/{device}/{sensor}".into(),
+        status_topic: "devices/{device}/status".into(),
+        payload: PayloadFormat::Json,
+        model: ModelKind::Walk,
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        count: None,
+        seed: rand::random(),
+        buffer: 10_000,
+    })
+}
+
+async fn demo(args: DemoArgs) -> Result<()> {
+    let listener = bind(args.port).await?;
+    let addr = listener.local_addr()?;
+    let stop_broker = CancellationToken::new();
+    let broker_stopped = stop_broker.clone();
+    let broker = tokio::spawn(broker::run(
+        listener,
+        BrokerConfig {
+            sys_interval: None,
+            ..BrokerConfig::default()
+        },
+        async move { broker_stopped.cancelled().await },
+    ));
+    print_banner(addr, args.devices);
+
+    let fleet = Arc::new(fleet(args.devices)?);
+    let stop = CancellationToken::new();
+    let stats = Arc::new(Stats::default());
+    let watcher_events = subscribe_watcher(&client_config(addr, "demo-watcher")?).await?;
+    let watcher = tokio::spawn(watch(watcher_events));
+    let mut devices = tokio::task::JoinSet::new();
+    for d in &fleet.devices {
+        let mut conn = client_config(addr, &format!("demo-{}", d.name))?;
+        let presence = Presence {
+            topic: topic_for(&fleet.status_topic, d, ""),
+            online: Bytes::from_static(b"online"),
+            offline: Bytes::from_static(b"offline"),
+        };
+        conn.will = Some(Will {
+            topic: presence.topic.clone(),
+            payload: presence.offline.to_vec(),
+            qos: QoS::AtLeastOnce,
+            retain: true,
+        });
+        devices.spawn(
+            DeviceRun {
+                spec: d.clone(),
+                fleet: fleet.clone(),
+                conn,
+                presence: Some(presence),
+                stats: stats.clone(),
+                readings: None,
+                stop: stop.clone(),
+            }
+            .run(),
+        );
+    }
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = sleep_or_forever(args.duration) => {}
+    }
+    stop.cancel();
+    while let Some(done) = devices.join_next().await {
+        done.context("device task failed")??;
+    }
+    // Let the watcher print the devices going offline.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    watcher.abort();
+    stop_broker.cancel();
+    broker.await.context("broker task failed")??;
+    let s = stats.snapshot();
+    crate::output::print_status(&format!(
+        "demo: {} readings published by {} devices; broker stopped",
+        s.produced, args.devices
+    ));
+    Ok(())
+}
+
+async fn sleep_or_forever(duration: Option<Duration>) {
+    match duration {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Connects the demo's subscriber and waits for its SUBACK, so it sees the first readings.
+async fn subscribe_watcher(config: &ConnectConfig) -> Result<conn::Events> {
+    let conn::Connection {
+        client, mut events, ..
+    } = conn::connect(config).await?;
+    client
+        .subscribe(
+            &["sensors/#".to_string(), "devices/+/status".to_string()],
+            QoS::AtLeastOnce,
+        )
+        .await?;
+    loop {
+        if let Event::SubAck(_) = events.poll().await? {
+            return Ok(events);
+        }
+    }
+}
+
+/// Prints what the subscriber receives, until aborted.
+async fn watch(mut events: conn::Events) {
+    loop {
+        match events.poll().await {
+            Ok(Event::Publish(m)) => print_message(&m),
+            Ok(_) => {}
+            // The broker is in this process; a lost connection only happens as it stops.
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+fn print_banner(addr: SocketAddr, devices: u32) {
+    let (h, p) = (addr.ip(), addr.port());
+    let lines = [
+        format!(
+            "mqttkit demo: a broker on {addr}, {devices} simulated devices (temperature, pressure, humidity; presence on devices/<name>/status), and a subscriber."
+        ),
+        "Try in another terminal:".to_string(),
+        format!("  mqttkit sub -h {h} -p {p} -t 'sensors/#' -v"),
+        format!("  mqttkit sub -h {h} -p {p} -t 'devices/+/status' -v"),
+        format!("  mqttkit pub -h {h} -p {p} -t sensors/dev-1/note -m 'hello'"),
+        "Ctrl-C stops the demo.".to_string(),
+        String::new(),
+    ];
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+}
+
+/// One line per message: time, device, what, value.
+fn print_message(m: &Message) {
+    let time = iso8601_millis(SystemTime::now());
+    let time = &time[11..23];
+    let levels: Vec<&str> = m.topic.split('/').collect();
+    let text = String::from_utf8_lossy(&m.payload);
+    let line = match levels.as_slice() {
+        ["devices", device, "status"] => {
+            let state = if text == "online" {
+                text.green().bold()
+            } else {
+                text.red().bold()
+            };
+            format!("{time}  {:<8} is {state}", device.bold())
+        }
+        ["sensors", device, sensor] => {
+            let reading = serde_json::from_slice::<serde_json::Value>(&m.payload)
+                .ok()
+                .and_then(|v| Some(format!("{} {}", v.get("value")?, v.get("unit")?.as_str()?)))
+                .unwrap_or_else(|| text.to_string());
+            format!(
+                "{time}  {:<8} {:<12} {}",
+                device.bold(),
+                sensor,
+                reading.cyan()
+            )
+        }
+        _ => format!("{time}  {} {}", m.topic, text),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
