@@ -459,3 +459,30 @@ async fn sub_refused_subscription_exits_26() {
     );
     broker.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5_mb_binary_payload_round_trips_byte_for_byte() {
+    // rumqttc's default limit is 10 KiB; the connection layer raises it to the protocol's
+    // maximum packet size (268,435,455 bytes, MQTT 3.1.1 §2.2.3).
+    let broker = TestBroker::start().await;
+    let port = broker.addr.port();
+    let dir = tempfile::tempdir().unwrap();
+    let payload: Vec<u8> = (0..5 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let file = dir.path().join("big.bin");
+    std::fs::write(&file, &payload).unwrap();
+    let sub = spawn_sub(port, &["sub", "-t", "big", "-q", "1", "-C", "1", "-N"]);
+    wait_subscribed(&broker, "big", 1).await;
+    let out = output(mqttkit(
+        port,
+        &["pub", "-t", "big", "-q", "1", "-f", file.to_str().unwrap()],
+    ))
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = wait_output(sub).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout.len(), payload.len());
+    assert!(out.stdout == payload, "payload differs");
+    broker.stop().await;
+}
