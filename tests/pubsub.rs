@@ -486,3 +486,34 @@ async fn a_5_mb_binary_payload_round_trips_byte_for_byte() {
     assert!(out.stdout == payload, "payload differs");
     broker.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sub_ctrl_c_sends_disconnect_and_exits_0() {
+    let broker = TestBroker::start().await;
+    let port = broker.addr.port();
+    let mut watcher = subscriber(&broker, "gone").await;
+    let sub = spawn_sub(
+        port,
+        &[
+            "sub",
+            "-t",
+            "idle",
+            "--will-topic",
+            "gone",
+            "--will-payload",
+            "vanished",
+        ],
+    );
+    wait_subscribed(&broker, "idle", 1).await;
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &sub.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = wait_output(sub).await;
+    assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
+    // A DISCONNECT discards the will [MQTT-3.14.4-3]: had sub just closed the socket, the
+    // broker would publish it.
+    watcher.expect_silence().await;
+    broker.stop().await;
+}
