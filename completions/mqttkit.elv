@@ -28,6 +28,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand pub 'Publish messages (mosquitto_pub''s flags)'
             cand sub 'Subscribe and print messages (mosquitto_sub''s flags and output)'
             cand sim 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+            cand status 'Announce a device''s presence (retained "online", a will of "offline"), or watch many'
             cand demo 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
             cand broker 'Run the bundled MQTT 3.1.1 broker'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
@@ -222,6 +223,56 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand --will-retain 'Retain the will'
             cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
         }
+        &'mqttkit;status'= {
+            cand -t 'The device''s status topic: its will says "offline" there, and it keeps a retained "online" there while connected'
+            cand --topic 'The device''s status topic: its will says "offline" there, and it keeps a retained "online" there while connected'
+            cand --interval 'Heartbeat: publish "online" again this often'
+            cand --online 'The "online" payload'
+            cand --offline 'The "offline" payload (will and clean stop)'
+            cand --watch 'Watch the devices whose status topics match this filter (e.g. ''devices/+/status''): a live table on a terminal, a line per change otherwise'
+            cand --expect 'With --watch: exit 0 once every known device is in this state (and at least --expect-count are known); with --timeout, exit 27 if that does not happen in time'
+            cand --expect-count 'With --expect: how many devices must be known'
+            cand --timeout 'With --watch: give up after this long (exit 27, "Timed out")'
+            cand -h 'Broker host'
+            cand --host 'Broker host'
+            cand -p 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand -L 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand --url 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand -V 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand --protocol-version 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand -i 'Client id [default: mqttkit-<command>-<pid>]'
+            cand --id 'Client id [default: mqttkit-<command>-<pid>]'
+            cand -I 'Client id prefix; the process id is appended'
+            cand --id-prefix 'Client id prefix; the process id is appended'
+            cand -k 'Keep-alive interval in seconds (0 disables it)'
+            cand --keepalive 'Keep-alive interval in seconds (0 disables it)'
+            cand -x 'Session expiry interval in seconds (MQTT 5)'
+            cand --session-expiry 'Session expiry interval in seconds (MQTT 5)'
+            cand --connect-timeout 'How long to wait for the connection and CONNACK'
+            cand -u 'Username'
+            cand --username 'Username'
+            cand -P 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw-file 'Read the password from the first line of this file'
+            cand --will-topic 'Will topic, published by the broker if this client vanishes without DISCONNECT'
+            cand --will-payload 'Will payload'
+            cand --will-qos 'Will QoS'
+            cand --max-reconnects 'Give up after this many reconnection attempts (long-running commands; default: never)'
+            cand --cafile 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on'
+            cand --capath 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on'
+            cand --cert 'Client certificate chain (PEM) for brokers that require one; needs --key'
+            cand --key 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --json 'With -t: JSON payloads {"status","ts","uptime_s"} (the will''s ts is the connect time). With --watch: one JSON object per change'
+            cand -d 'Log the protocol exchange to stderr'
+            cand --debug 'Log the protocol exchange to stderr'
+            cand --help 'Print help'
+            cand -c 'Keep the session when disconnected (clean session 0); needs -i'
+            cand --disable-clean-session 'Keep the session when disconnected (clean session 0); needs -i'
+            cand --will-retain 'Retain the will'
+            cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+        }
         &'mqttkit;demo'= {
             cand -p 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead'
             cand --port 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead'
@@ -313,6 +364,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand pub 'Publish messages (mosquitto_pub''s flags)'
             cand sub 'Subscribe and print messages (mosquitto_sub''s flags and output)'
             cand sim 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+            cand status 'Announce a device''s presence (retained "online", a will of "offline"), or watch many'
             cand demo 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
             cand broker 'Run the bundled MQTT 3.1.1 broker'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
@@ -323,6 +375,8 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
         &'mqttkit;help;sub'= {
         }
         &'mqttkit;help;sim'= {
+        }
+        &'mqttkit;help;status'= {
         }
         &'mqttkit;help;demo'= {
         }

@@ -33,6 +33,7 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -s V -l version -d 'Print 
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
@@ -169,6 +170,44 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l help -d 'Print h
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-retain -d 'Retain the will'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s t -l topic -d 'The device\'s status topic: its will says "offline" there, and it keeps a retained "online" there while connected' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l interval -d 'Heartbeat: publish "online" again this often' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l online -d 'The "online" payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l offline -d 'The "offline" payload (will and clean stop)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l watch -d 'Watch the devices whose status topics match this filter (e.g. \'devices/+/status\'): a live table on a terminal, a line per change otherwise' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l expect -d 'With --watch: exit 0 once every known device is in this state (and at least --expect-count are known); with --timeout, exit 27 if that does not happen in time' -r -f -a "online\t'Every watched device online'
+offline\t'Every watched device offline'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l expect-count -d 'With --expect: how many devices must be known' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l timeout -d 'With --watch: give up after this long (exit 27, "Timed out")' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l json -d 'With -t: JSON payloads {"status","ts","uptime_s"} (the will\'s ts is the connect time). With --watch: one JSON object per change'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s d -l debug -d 'Log the protocol exchange to stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s p -l port -d 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l devices -d 'Number of simulated devices' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l duration -d 'Stop after this long (default: until Ctrl-C)' -r
@@ -227,13 +266,14 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_see
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page `mqttkit.1`'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim demo broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page `mqttkit.1`'

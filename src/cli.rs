@@ -43,6 +43,7 @@ impl Cli {
             Command::Sub(args) => args.debug,
             Command::Sim(args) => args.verbose,
             Command::Demo(_) => 0,
+            Command::Status(args) => args.debug,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -69,6 +70,8 @@ pub enum Command {
     Sub(SubArgs),
     /// Simulate sensors publishing telemetry (temperature, pressure, …).
     Sim(SimArgs),
+    /// Announce a device's presence (retained "online", a will of "offline"), or watch many.
+    Status(StatusArgs),
     /// A broker, a small fleet and a live subscriber in one process: mqttkit in a minute.
     Demo(DemoArgs),
     /// Run the bundled MQTT 3.1.1 broker.
@@ -252,6 +255,72 @@ pub struct SimArgs {
     /// Log more to stderr (-v: connections, -vv: packets).
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count)]
     pub verbose: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// The state `status --watch --expect` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpectState {
+    /// Every watched device online.
+    Online,
+    /// Every watched device offline.
+    Offline,
+}
+
+/// `mqttkit status`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct StatusArgs {
+    /// The device's status topic: its will says "offline" there, and it keeps a retained
+    /// "online" there while connected.
+    #[arg(short = 't', long, value_name = "TOPIC", conflicts_with = "watch")]
+    pub topic: Option<String>,
+
+    /// Heartbeat: publish "online" again this often.
+    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
+    pub interval: Duration,
+
+    /// The "online" payload.
+    #[arg(long, default_value = "online", value_name = "TEXT")]
+    pub online: String,
+
+    /// The "offline" payload (will and clean stop).
+    #[arg(long, default_value = "offline", value_name = "TEXT")]
+    pub offline: String,
+
+    /// With -t: JSON payloads {"status","ts","uptime_s"} (the will's ts is the connect time).
+    /// With --watch: one JSON object per change.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Watch the devices whose status topics match this filter (e.g. 'devices/+/status'):
+    /// a live table on a terminal, a line per change otherwise.
+    #[arg(long, value_name = "FILTER")]
+    pub watch: Option<String>,
+
+    /// With --watch: exit 0 once every known device is in this state (and at least
+    /// --expect-count are known); with --timeout, exit 27 if that does not happen in time.
+    #[arg(long, value_enum, value_name = "STATE", requires = "watch")]
+    pub expect: Option<ExpectState>,
+
+    /// With --expect: how many devices must be known.
+    #[arg(long, default_value_t = 1, value_name = "N", requires = "expect")]
+    pub expect_count: usize,
+
+    /// With --watch: give up after this long (exit 27, "Timed out").
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", requires = "watch")]
+    pub timeout: Option<Duration>,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
 
     /// Print help.
     #[arg(long, action = ArgAction::Help)]

@@ -5,6 +5,7 @@
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
 //! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
+//! - [`presence`]: device presence as `status --watch` tracks it.
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
 //! - [`output`]: output style, colour, the error printer; all printing goes through here.
@@ -16,6 +17,7 @@ pub mod cmd;
 pub mod conn;
 pub mod error;
 pub mod output;
+pub mod presence;
 pub mod sim;
 pub mod topic;
 
@@ -26,6 +28,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Sub(args) => cmd::subscribe::run(args),
         cli::Command::Sim(args) => cmd::sim::run(args),
         cli::Command::Demo(args) => cmd::demo::run(args),
+        cli::Command::Status(args) => cmd::status::run(args),
         cli::Command::Broker(args) => cmd::broker::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }

@@ -6,4 +6,5 @@ pub mod generate;
 mod properties;
 pub mod publish;
 pub mod sim;
+pub mod status;
 pub mod subscribe;
