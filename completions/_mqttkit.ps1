@@ -162,6 +162,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('-N', '-N ', [CompletionResultType]::ParameterName, 'Do not print a newline after each message')
             [CompletionResult]::new('--no-eol', '--no-eol', [CompletionResultType]::ParameterName, 'Do not print a newline after each message')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print each message as one JSON object per line')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Print the JSON of -F''s %j and %J indented over several lines (as mosquitto_sub); --json stays one object per line')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Log the protocol exchange to stderr')
             [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log the protocol exchange to stderr')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

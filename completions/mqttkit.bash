@@ -1148,7 +1148,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__sub)
-            opts="-t -T -U -q -C -W -E -R -v -N -F -d -h -p -L -V -i -I -k -c -x -u -P --topic --filter-out --unsubscribe --qos --count --timeout --exit-after-subscribe --no-retained --retained-only --remove-retained --verbose --no-eol --format --json --debug --help --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --color"
+            opts="-t -T -U -q -C -W -E -R -v -N -F -d -h -p -L -V -i -I -k -c -x -u -P --topic --filter-out --unsubscribe --qos --count --timeout --exit-after-subscribe --no-retained --retained-only --remove-retained --verbose --no-eol --format --json --pretty --debug --help --host --port --url --protocol-version --id --id-prefix --keepalive --disable-clean-session --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -157,6 +157,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand -N 'Do not print a newline after each message'
             cand --no-eol 'Do not print a newline after each message'
             cand --json 'Print each message as one JSON object per line'
+            cand --pretty 'Print the JSON of -F''s %j and %J indented over several lines (as mosquitto_sub); --json stays one object per line'
             cand -d 'Log the protocol exchange to stderr'
             cand --debug 'Log the protocol exchange to stderr'
             cand --help 'Print help'

@@ -120,6 +120,7 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l remove-retained 
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` instead of the payload alone'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s N -l no-eol -d 'Do not print a newline after each message'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l json -d 'Print each message as one JSON object per line'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l pretty -d 'Print the JSON of -F\'s %j and %J indented over several lines (as mosquitto_sub); --json stays one object per line'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s d -l debug -d 'Log the protocol exchange to stderr'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l help -d 'Print help'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'

@@ -412,6 +412,11 @@ pub struct SubArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Print the JSON of -F's %j and %J indented over several lines (as mosquitto_sub); --json
+    /// stays one object per line.
+    #[arg(long, conflicts_with = "json")]
+    pub pretty: bool,
+
     /// Log the protocol exchange to stderr.
     #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
     pub debug: u8,

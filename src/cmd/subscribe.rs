@@ -62,7 +62,9 @@ fn resolve(args: SubArgs) -> Result<(SubscribePlan, Printer)> {
     check_filters("-T", &args.filter_out)?;
     check_filters("-U", &args.unsubscribe)?;
     let output = if let Some(spec) = &args.format {
-        OutputMode::Template(Template::parse(spec).map_err(|e| usage(format!("-F: {e}")))?)
+        OutputMode::Template(
+            Template::parse_with(spec, args.pretty).map_err(|e| usage(format!("-F: {e}")))?,
+        )
     } else if args.json {
         OutputMode::Json
     } else {
@@ -111,6 +113,8 @@ struct Printer {
 impl Printer {
     fn print(&mut self, msg: &Received) -> io::Result<()> {
         let wrote_record = match &self.mode {
+            // mosquitto_sub prints nothing at all for an empty payload with -v -N.
+            OutputMode::Plain { verbose: true } if !self.eol && msg.payload.is_empty() => false,
             OutputMode::Plain { verbose } => format::write_plain(msg, *verbose, &mut self.out)?,
             OutputMode::Template(t) => {
                 t.write(msg, &mut self.out)?;
