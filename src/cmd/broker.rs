@@ -65,25 +65,9 @@ fn serve(args: BrokerRunArgs) -> Result<()> {
         let local = listener.local_addr()?;
         // Scripts read this line to learn the port; a closed stdout must not stop the broker.
         let _ = output::print_line(&format!("listening on {local}"));
-        broker::run(listener, config, shutdown_signal()).await?;
+        broker::run(listener, config, super::shutdown_signal()).await?;
         Ok(())
     })
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn passwd(args: PasswdArgs) -> Result<()> {

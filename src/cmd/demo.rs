@@ -92,6 +92,7 @@ fn fleet(devices: u32) -> Result<FleetSpec> {
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
+    let stopped_by_user = super::shutdown_signal();
     let listener = bind(args.port).await?;
     let addr = listener.local_addr()?;
     let stop_broker = CancellationToken::new();
@@ -139,7 +140,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
         );
     }
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
+        () = stopped_by_user => {}
         () = sleep_or_forever(args.duration) => {}
     }
     stop.cancel();

@@ -8,3 +8,45 @@ pub mod publish;
 pub mod sim;
 pub mod status;
 pub mod subscribe;
+
+use std::future::Future;
+
+use anyhow::{Context, Result};
+
+/// Runs `fut` on a single-threaded runtime: a client with a few connections needs no more,
+/// and it starts fastest.
+pub(crate) fn block_on(fut: impl Future<Output = Result<()>>) -> Result<()> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(fut)
+}
+
+/// Completes on Ctrl-C (SIGINT), or SIGTERM on Unix. The handlers are installed by this call,
+/// not when the future is first polled, so a signal that comes early is not missed.
+pub(crate) fn shutdown_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let handlers = signal(SignalKind::interrupt())
+            .and_then(|int| Ok((int, signal(SignalKind::terminate())?)));
+        async move {
+            match handlers {
+                Ok((mut int, mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

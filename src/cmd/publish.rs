@@ -92,12 +92,7 @@ fn resolve(args: PubArgs) -> Result<PublishPlan> {
 /// Runs `mqttkit pub`.
 pub fn run(args: PubArgs) -> Result<()> {
     let plan = resolve(args)?;
-    // One connection and a handful of messages: a single-threaded runtime starts fastest.
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?
-        .block_on(publish(plan))
+    super::block_on(publish(plan))
 }
 
 /// Queues every message; returns how many were queued.

@@ -128,11 +128,7 @@ fn resolve(args: SimArgs) -> Result<SimPlan> {
 /// Runs `mqttkit sim`.
 pub fn run(args: SimArgs) -> Result<()> {
     let plan = resolve(args)?;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?
-        .block_on(simulate(plan))
+    super::block_on(simulate(plan))
 }
 
 /// This device's connection: its own client id, and its presence will.
@@ -200,8 +196,9 @@ async fn simulate(plan: SimPlan) -> Result<()> {
         });
     }
     let signals = stop.clone();
+    let signalled = super::shutdown_signal();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        signalled.await;
         signals.cancel();
     });
     let mut first_error = None;
@@ -226,24 +223,6 @@ async fn simulate(plan: SimPlan) -> Result<()> {
         Some(e) => Err(e),
         None => Ok(()),
     }
-}
-
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return std::future::pending().await,
-            };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Prints readings as JSON lines (`--json`), or a live status line on a terminal.

@@ -42,10 +42,6 @@ struct Watch {
 /// Runs `mqttkit status`.
 pub fn run(args: StatusArgs) -> Result<()> {
     let mut conn = conn::resolve(&args.conn, "status")?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
     match (&args.topic, &args.watch) {
         (Some(t), None) => {
             topic::validate_name(t).map_err(|e| usage(format!("-t {t:?}: {e}")))?;
@@ -73,7 +69,7 @@ pub fn run(args: StatusArgs) -> Result<()> {
                     conn
                 },
             };
-            runtime.block_on(announce(plan))
+            super::block_on(announce(plan))
         }
         (None, Some(filter)) => {
             topic::validate_filter(filter)
@@ -91,7 +87,7 @@ pub fn run(args: StatusArgs) -> Result<()> {
                 }),
                 timeout: args.timeout,
             };
-            runtime.block_on(watch(plan))
+            super::block_on(watch(plan))
         }
         _ => Err(usage(
             "give -t TOPIC to announce a device, or --watch FILTER to watch devices",
@@ -112,6 +108,7 @@ fn payload(state: &str, json: bool, now: SystemTime, uptime: Option<Duration>) -
 }
 
 async fn announce(plan: Announce) -> Result<()> {
+    let stop = super::shutdown_signal();
     let started = Instant::now();
     let conn::Connection {
         client, mut events, ..
@@ -132,7 +129,6 @@ async fn announce(plan: Announce) -> Result<()> {
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut backoff = Backoff::default();
     let mut connected = true;
-    let stop = shutdown_signal();
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -196,27 +192,6 @@ async fn say_offline(plan: &Announce, client: &Client, events: &mut Events) {
     .await;
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
-}
-
 /// How watched changes are shown.
 enum View {
     /// Redraw a table in place (a terminal).
@@ -228,6 +203,7 @@ enum View {
 }
 
 async fn watch(plan: Watch) -> Result<()> {
+    let stop = super::shutdown_signal();
     let view = if plan.json {
         View::Json
     } else if std::io::stdout().is_terminal() {
@@ -246,11 +222,10 @@ async fn watch(plan: Watch) -> Result<()> {
     let far = tokio::time::Instant::now() + Duration::from_secs(86_400 * 365 * 10);
     let timeout = tokio::time::sleep_until(deadline.unwrap_or(far));
     tokio::pin!(timeout);
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    tokio::pin!(stop);
     loop {
         let event = tokio::select! {
-            _ = &mut ctrl_c => {
+            () = &mut stop => {
                 events.disconnect(&client).await;
                 return Ok(());
             }

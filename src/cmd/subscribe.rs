@@ -96,11 +96,7 @@ fn resolve(args: SubArgs) -> Result<(SubscribePlan, Printer)> {
 /// Runs `mqttkit sub`.
 pub fn run(args: SubArgs) -> Result<()> {
     let (plan, printer) = resolve(args)?;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?
-        .block_on(subscribe(plan, printer))
+    super::block_on(subscribe(plan, printer))
 }
 
 /// Writes messages to stdout in the chosen format.
@@ -229,6 +225,7 @@ impl Subscriber {
 }
 
 async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
+    let stop = super::shutdown_signal();
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     let conn::Connection {
         client, mut events, ..
@@ -245,11 +242,10 @@ async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
     let far = Instant::now() + Duration::from_secs(86_400 * 365 * 10);
     let timeout = tokio::time::sleep_until(deadline.unwrap_or(far));
     tokio::pin!(timeout);
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    tokio::pin!(stop);
     loop {
         let event = tokio::select! {
-            _ = &mut ctrl_c => {
+            () = &mut stop => {
                 events.disconnect(&client).await;
                 return Ok(());
             }
