@@ -93,6 +93,9 @@ fn resolve(args: SubArgs) -> Result<(SubscribePlan, Printer)> {
     Ok((plan, printer))
 }
 
+/// Messages handled between two checks of Ctrl-C and `-W` under a continuous stream.
+const BURST: u32 = 256;
+
 /// Runs `mqttkit sub`.
 pub fn run(args: SubArgs) -> Result<()> {
     let (plan, printer) = resolve(args)?;
@@ -124,6 +127,12 @@ impl Printer {
         if wrote_record && self.eol {
             self.out.write_all(b"\n")?;
         }
+        Ok(())
+    }
+
+    /// Writes out what is buffered: the loop calls it before it waits for the next message,
+    /// so output is never held back while a burst of messages is written in few syscalls.
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }
@@ -243,17 +252,36 @@ async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
     let timeout = tokio::time::sleep_until(deadline.unwrap_or(far));
     tokio::pin!(timeout);
     tokio::pin!(stop);
+    let mut burst = 0;
     loop {
-        let event = tokio::select! {
-            () = &mut stop => {
-                events.disconnect(&client).await;
-                return Ok(());
+        // Messages that are already here are printed without a flush each; before waiting,
+        // the output is flushed (and the stop and timeout are checked at least every BURST).
+        let ready = if burst < BURST {
+            events.poll_ready().await
+        } else {
+            None
+        };
+        let event = match ready {
+            Some(event) => {
+                burst += 1;
+                event
             }
-            () = &mut timeout => {
-                events.disconnect(&client).await;
-                return Err(Error::Timeout("Timed out".into()).into());
+            None => {
+                burst = 0;
+                sub.printer.flush().context("writing to stdout")?;
+                tokio::select! {
+                    biased;
+                    () = &mut stop => {
+                        events.disconnect(&client).await;
+                        return Ok(());
+                    }
+                    () = &mut timeout => {
+                        events.disconnect(&client).await;
+                        return Err(Error::Timeout("Timed out".into()).into());
+                    }
+                    event = events.poll() => event,
+                }
             }
-            event = events.poll() => event,
         };
         match event {
             Ok(Event::SubAck(results)) => {
@@ -265,6 +293,7 @@ async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
             }
             Ok(Event::Publish(p)) => {
                 if let Next::Stop = sub.on_publish(&p)? {
+                    sub.printer.flush().context("writing to stdout")?;
                     events.disconnect(&client).await;
                     return Ok(());
                 }

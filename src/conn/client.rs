@@ -6,6 +6,7 @@
 //! numeric reason codes, and its two error types into one error chain in which a CONNACK
 //! refusal is the typed [`Error::Refused`].
 
+use std::future::Future;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -245,6 +246,16 @@ impl Events {
             Events::V311(e) => e.poll().await.map(event_v311).map_err(error_v311),
             Events::V5(e) => e.poll().await.map(event_v5).map_err(error_v5),
         }
+    }
+
+    /// The next event if one is ready now, without waiting (`None`: nothing is ready).
+    pub async fn poll_ready(&mut self) -> Option<Result<Event>> {
+        let mut next = std::pin::pin!(self.poll());
+        std::future::poll_fn(|cx| match next.as_mut().poll(cx) {
+            std::task::Poll::Ready(event) => std::task::Poll::Ready(Some(event)),
+            std::task::Poll::Pending => std::task::Poll::Ready(None),
+        })
+        .await
     }
 
     /// Sends DISCONNECT through `client` and polls until it is written (at most a second).
