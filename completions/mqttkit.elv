@@ -30,6 +30,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand sim 'Simulate sensors publishing telemetry (temperature, pressure, …)'
             cand demo 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
             cand broker 'Run the bundled MQTT 3.1.1 broker'
+            cand bench 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -274,6 +275,145 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
         }
         &'mqttkit;broker;help;help'= {
         }
+        &'mqttkit;bench'= {
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand pubsub 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
+            cand pub 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+            cand merge 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqttkit;bench;pubsub'= {
+            cand -c 'Publishing clients'
+            cand --clients 'Publishing clients'
+            cand --subscribers 'Subscribing clients, each subscribed to every publisher''s topic [pubsub default: 1]'
+            cand --rate 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)'
+            cand --count 'Messages in total (warm-up included), shared by the publishers'
+            cand --duration 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]'
+            cand --warmup 'Time before the measurement, excluded from every figure'
+            cand --size 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)'
+            cand -q 'QoS of publishes and subscriptions'
+            cand --qos 'QoS of publishes and subscriptions'
+            cand -t 'Topic template: %i is the publisher''s index (from 0)'
+            cand --topic 'Topic template: %i is the publisher''s index (from 0)'
+            cand --client-prefix 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]'
+            cand --inflight 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)'
+            cand -h 'Broker host'
+            cand --host 'Broker host'
+            cand -p 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand -L 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand --url 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand -V 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand --protocol-version 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand -i 'Client id [default: mqttkit-<command>-<pid>]'
+            cand --id 'Client id [default: mqttkit-<command>-<pid>]'
+            cand -I 'Client id prefix; the process id is appended'
+            cand --id-prefix 'Client id prefix; the process id is appended'
+            cand -k 'Keep-alive interval in seconds (0 disables it)'
+            cand --keepalive 'Keep-alive interval in seconds (0 disables it)'
+            cand -x 'Session expiry interval in seconds (MQTT 5)'
+            cand --session-expiry 'Session expiry interval in seconds (MQTT 5)'
+            cand --connect-timeout 'How long to wait for the connection and CONNACK'
+            cand -u 'Username'
+            cand --username 'Username'
+            cand -P 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw-file 'Read the password from the first line of this file'
+            cand --will-topic 'Will topic, published by the broker if this client vanishes without DISCONNECT'
+            cand --will-payload 'Will payload'
+            cand --will-qos 'Will QoS'
+            cand --max-reconnects 'Give up after this many reconnection attempts (long-running commands; default: never)'
+            cand --cafile 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on'
+            cand --capath 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on'
+            cand --cert 'Client certificate chain (PEM) for brokers that require one; needs --key'
+            cand --key 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --json 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+            cand --quiet 'No progress lines on stderr'
+            cand --help 'Print help'
+            cand --will-retain 'Retain the will'
+            cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+            cand --disable-clean-session 'Keep the session when disconnected (clean session 0); needs -i'
+        }
+        &'mqttkit;bench;pub'= {
+            cand -c 'Publishing clients'
+            cand --clients 'Publishing clients'
+            cand --subscribers 'Subscribing clients, each subscribed to every publisher''s topic [pubsub default: 1]'
+            cand --rate 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)'
+            cand --count 'Messages in total (warm-up included), shared by the publishers'
+            cand --duration 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]'
+            cand --warmup 'Time before the measurement, excluded from every figure'
+            cand --size 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)'
+            cand -q 'QoS of publishes and subscriptions'
+            cand --qos 'QoS of publishes and subscriptions'
+            cand -t 'Topic template: %i is the publisher''s index (from 0)'
+            cand --topic 'Topic template: %i is the publisher''s index (from 0)'
+            cand --client-prefix 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]'
+            cand --inflight 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)'
+            cand -h 'Broker host'
+            cand --host 'Broker host'
+            cand -p 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand -L 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand --url 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand -V 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand --protocol-version 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand -i 'Client id [default: mqttkit-<command>-<pid>]'
+            cand --id 'Client id [default: mqttkit-<command>-<pid>]'
+            cand -I 'Client id prefix; the process id is appended'
+            cand --id-prefix 'Client id prefix; the process id is appended'
+            cand -k 'Keep-alive interval in seconds (0 disables it)'
+            cand --keepalive 'Keep-alive interval in seconds (0 disables it)'
+            cand -x 'Session expiry interval in seconds (MQTT 5)'
+            cand --session-expiry 'Session expiry interval in seconds (MQTT 5)'
+            cand --connect-timeout 'How long to wait for the connection and CONNACK'
+            cand -u 'Username'
+            cand --username 'Username'
+            cand -P 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw-file 'Read the password from the first line of this file'
+            cand --will-topic 'Will topic, published by the broker if this client vanishes without DISCONNECT'
+            cand --will-payload 'Will payload'
+            cand --will-qos 'Will QoS'
+            cand --max-reconnects 'Give up after this many reconnection attempts (long-running commands; default: never)'
+            cand --cafile 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on'
+            cand --capath 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on'
+            cand --cert 'Client certificate chain (PEM) for brokers that require one; needs --key'
+            cand --key 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --json 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+            cand --quiet 'No progress lines on stderr'
+            cand --help 'Print help'
+            cand --will-retain 'Retain the will'
+            cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+            cand --disable-clean-session 'Keep the session when disconnected (clean session 0); needs -i'
+        }
+        &'mqttkit;bench;merge'= {
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --json 'Write the combined report as JSON instead of the summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mqttkit;bench;help'= {
+            cand pubsub 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
+            cand pub 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+            cand merge 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqttkit;bench;help;pubsub'= {
+        }
+        &'mqttkit;bench;help;pub'= {
+        }
+        &'mqttkit;bench;help;merge'= {
+        }
+        &'mqttkit;bench;help;help'= {
+        }
         &'mqttkit;generate'= {
             cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -315,6 +455,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand sim 'Simulate sensors publishing telemetry (temperature, pressure, …)'
             cand demo 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
             cand broker 'Run the bundled MQTT 3.1.1 broker'
+            cand bench 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -330,6 +471,17 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand passwd 'Add or update a user in a password file (mosquitto_passwd''s format). The password is read from a prompt on a terminal, else from the first line of stdin'
         }
         &'mqttkit;help;broker;passwd'= {
+        }
+        &'mqttkit;help;bench'= {
+            cand pubsub 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
+            cand pub 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+            cand merge 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
+        }
+        &'mqttkit;help;bench;pubsub'= {
+        }
+        &'mqttkit;help;bench;pub'= {
+        }
+        &'mqttkit;help;bench;merge'= {
         }
         &'mqttkit;help;generate'= {
             cand completions 'Shell completions for bash, zsh, fish, elvish and PowerShell'

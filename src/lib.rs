@@ -4,12 +4,14 @@
 //! - [`cli`]: the clap derive tree only.
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
+//! - [`bench`]: broker benchmarks (open-loop load, HDR histograms, reports).
 //! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
 //! - [`output`]: output style, colour, the error printer; all printing goes through here.
 //! - [`error`]: the errors callers branch on and their exit codes.
 
+pub mod bench;
 pub mod broker;
 pub mod cli;
 pub mod cmd;
@@ -27,6 +29,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Sim(args) => cmd::sim::run(args),
         cli::Command::Demo(args) => cmd::demo::run(args),
         cli::Command::Broker(args) => cmd::broker::run(args),
+        cli::Command::Bench(args) => cmd::bench::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }
 }

@@ -1,0 +1,563 @@
+//! The load generators: open-loop publishers and checking subscribers, all in one process
+//! so that one monotonic epoch (an `Instant`) times every message.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use hdrhistogram::Histogram;
+use rumqttc::QoS;
+use tokio::task::JoinSet;
+use tokio::time::sleep_until;
+use tokio_util::sync::CancellationToken;
+use tracing::warn;
+
+use super::{header, new_histogram, record, Counts, Delivery, Load, Report, Schedule};
+use crate::conn::{self, Backoff, ConnectConfig, Connection, Event};
+use crate::error::Error;
+
+/// How long publishers wait for outstanding acknowledgements, and subscribers for missing
+/// messages, once publishing has ended.
+const DRAIN: Duration = Duration::from_secs(5);
+/// Subscribers stop early when nothing arrived for this long after publishing ended.
+const QUIET: Duration = Duration::from_secs(1);
+/// A message sent later than this after its intended time counts as late.
+const LATE: Duration = Duration::from_millis(1);
+/// Time between the last connection and the first scheduled message.
+const LEAD: Duration = Duration::from_millis(20);
+
+/// A validated publish/subscribe benchmark.
+#[derive(Debug, Clone)]
+pub struct PubSubPlan {
+    /// Connection settings (the client id is replaced per client).
+    pub conn: ConnectConfig,
+    /// Publishing clients.
+    pub publishers: usize,
+    /// Subscribing clients; each subscribes to every publisher's topic.
+    pub subscribers: usize,
+    /// Messages/s over all publishers.
+    pub rate: f64,
+    /// Messages in all (warm-up included), split over the publishers.
+    pub count: Option<u64>,
+    /// Measured time after the warm-up.
+    pub duration: Option<Duration>,
+    /// Warm-up, excluded from the figures.
+    pub warmup: Duration,
+    /// Payload bytes (at least the header).
+    pub size: usize,
+    /// QoS.
+    pub qos: u8,
+    /// Topic template; `%i` is the publisher index.
+    pub topic: String,
+    /// Client id prefix.
+    pub client_prefix: String,
+    /// Unacknowledged QoS 1/2 messages per publisher.
+    pub inflight: usize,
+    /// Show progress on stderr.
+    pub progress: bool,
+}
+
+impl PubSubPlan {
+    /// The topic of publisher `i`.
+    pub fn topic_of(&self, i: usize) -> String {
+        self.topic.replace("%i", &i.to_string())
+    }
+
+    fn messages_of(&self, i: usize) -> u64 {
+        match self.count {
+            Some(n) => {
+                let p = self.publishers as u64;
+                n / p + u64::from((i as u64) < n % p)
+            }
+            None => u64::MAX,
+        }
+    }
+
+    fn client(&self, role: &str, i: usize) -> ConnectConfig {
+        let mut c = self.conn.clone();
+        c.client_id = format!("{}{role}-{i}", self.client_prefix);
+        c
+    }
+}
+
+/// Counters shared with the progress display.
+#[derive(Debug, Default)]
+struct Live {
+    sent: AtomicU64,
+    acked: AtomicU64,
+    received: AtomicU64,
+    errors: AtomicU64,
+    reconnects: AtomicU64,
+    /// Messages sent by all publishers so far (final once publishing has ended).
+    sent_all: AtomicU64,
+}
+
+struct PubResult {
+    sent_all: u64,
+    sent: u64,
+    acked: u64,
+    late: u64,
+    max_lag: Duration,
+    errors: u64,
+    reconnects: u64,
+    ack: Histogram<u64>,
+    /// When the last message was sent, after the epoch.
+    last_sent: Duration,
+}
+
+struct SubResult {
+    received: u64,
+    delivery: Delivery,
+    errors: u64,
+    reconnects: u64,
+    e2e: Histogram<u64>,
+}
+
+/// Runs the benchmark and returns its report.
+pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
+    let plan = Arc::new(plan);
+    let live = Arc::new(Live::default());
+
+    // Subscribers first, subscribed before anything is published.
+    let mut subs = Vec::new();
+    let filters: Vec<String> = (0..plan.publishers).map(|i| plan.topic_of(i)).collect();
+    let mut connecting = JoinSet::new();
+    for i in 0..plan.subscribers {
+        let config = plan.client("sub", i);
+        let filters = filters.clone();
+        let qos = conn::qos(plan.qos);
+        connecting.spawn(async move { (i, subscribe(config, filters, qos).await) });
+    }
+    while let Some(joined) = connecting.join_next().await {
+        let (i, conn) = joined?;
+        subs.push((i, conn?));
+    }
+    let mut pubs = Vec::new();
+    let mut connecting = JoinSet::new();
+    for i in 0..plan.publishers {
+        let config = plan.client("pub", i);
+        connecting.spawn(async move {
+            let c = conn::connect(&config)
+                .await
+                .with_context(|| format!("publisher {i}"));
+            (i, c)
+        });
+    }
+    while let Some(joined) = connecting.join_next().await {
+        let (i, conn) = joined?;
+        pubs.push((i, conn?));
+    }
+
+    let epoch = Instant::now() + LEAD;
+    let published = CancellationToken::new();
+    let finished = CancellationToken::new();
+    let progress = tokio::spawn(show_progress(
+        live.clone(),
+        epoch,
+        plan.clone(),
+        finished.clone(),
+    ));
+    let mut sub_tasks = JoinSet::new();
+    for (i, c) in subs {
+        sub_tasks.spawn(subscriber(
+            i,
+            c,
+            plan.clone(),
+            epoch,
+            live.clone(),
+            published.clone(),
+        ));
+    }
+    let mut pub_tasks = JoinSet::new();
+    for (i, c) in pubs {
+        pub_tasks.spawn(publisher(i, c, plan.clone(), epoch, live.clone()));
+    }
+
+    let mut sent_by = vec![0u64; plan.publishers];
+    let mut counts = Counts::default();
+    let mut ack = new_histogram();
+    let mut last_sent = Duration::ZERO;
+    let mut failure = None;
+    while let Some(joined) = pub_tasks.join_next().await {
+        match joined? {
+            Ok((i, r)) => {
+                sent_by[i] = r.sent_all;
+                counts.sent += r.sent;
+                counts.acked += r.acked;
+                counts.late += r.late;
+                counts.max_lag_us = counts
+                    .max_lag_us
+                    .max(u64::try_from(r.max_lag.as_micros()).unwrap_or(u64::MAX));
+                counts.errors += r.errors;
+                counts.reconnects += r.reconnects;
+                last_sent = last_sent.max(r.last_sent);
+                ack.add(&r.ack)
+                    .map_err(|e| anyhow::anyhow!("merging histograms: {e:?}"))?;
+            }
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    published.cancel();
+    let mut e2e = new_histogram();
+    while let Some(joined) = sub_tasks.join_next().await {
+        match joined? {
+            Ok(r) => {
+                counts.received += r.received;
+                counts.expected += sent_by.iter().sum::<u64>();
+                counts.lost += r.delivery.lost(&sent_by);
+                counts.duplicated += r.delivery.duplicated;
+                counts.out_of_order += r.delivery.out_of_order;
+                counts.errors += r.errors;
+                counts.reconnects += r.reconnects;
+                e2e.add(&r.e2e)
+                    .map_err(|e| anyhow::anyhow!("merging histograms: {e:?}"))?;
+            }
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    finished.cancel();
+    let _ = progress.await;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+
+    let elapsed = last_sent
+        .saturating_sub(plan.warmup)
+        .max(Duration::from_millis(1));
+    let load = Load {
+        publishers: plan.publishers as u64,
+        subscribers: plan.subscribers as u64,
+        connections: 0,
+        qos: plan.qos,
+        size: plan.size as u64,
+        offered_rate: if plan.publishers > 0 { plan.rate } else { 0.0 },
+        warmup_s: plan.warmup.as_secs_f64(),
+    };
+    let mut hists: Vec<(&str, &Histogram<u64>)> = Vec::new();
+    if plan.subscribers > 0 {
+        hists.push(("end_to_end", &e2e));
+    }
+    if plan.qos > 0 && plan.publishers > 0 {
+        hists.push(("ack", &ack));
+    }
+    Report::new(mode, load, elapsed, counts, &hists)
+}
+
+/// Connects and subscribes to `filters`, failing when the broker refuses one.
+async fn subscribe(config: ConnectConfig, filters: Vec<String>, qos: QoS) -> Result<Connection> {
+    let id = config.client_id.clone();
+    let mut c = conn::connect(&config)
+        .await
+        .with_context(|| format!("subscriber {id}"))?;
+    if filters.is_empty() {
+        return Ok(c);
+    }
+    c.client.subscribe(&filters, qos).await?;
+    loop {
+        if let Event::SubAck(codes) = c.events.poll().await? {
+            if let Some(Err(reason)) = codes.into_iter().find(Result::is_err) {
+                return Err(Error::RequestRefused(format!(
+                    "subscriber {id}: subscription refused: {reason}"
+                ))
+                .into());
+            }
+            return Ok(c);
+        }
+    }
+}
+
+fn since(epoch: Instant) -> Duration {
+    Instant::now().saturating_duration_since(epoch)
+}
+
+/// One open-loop publisher: message k is due at its schedule's time; a late message is sent at
+/// once and still carries its intended time.
+async fn publisher(
+    i: usize,
+    c: Connection,
+    plan: Arc<PubSubPlan>,
+    epoch: Instant,
+    live: Arc<Live>,
+) -> Result<(usize, PubResult)> {
+    let Connection {
+        client, mut events, ..
+    } = c;
+    let n = plan.messages_of(i);
+    let end = plan.duration.map(|d| plan.warmup + d);
+    let schedule = Schedule {
+        offset: Duration::from_secs_f64(i as f64 / plan.rate),
+        rate: plan.rate / plan.publishers as f64,
+    };
+    let topic = plan.topic_of(i);
+    let qos = conn::qos(plan.qos);
+    let acking = plan.qos > 0;
+    let mut buf = vec![0u8; plan.size];
+    let mut r = PubResult {
+        sent_all: 0,
+        sent: 0,
+        acked: 0,
+        late: 0,
+        max_lag: Duration::ZERO,
+        errors: 0,
+        reconnects: 0,
+        ack: new_histogram(),
+        last_sent: Duration::ZERO,
+    };
+    // Intended times of messages queued but not yet written, then by packet id until acked.
+    let mut queued: VecDeque<Duration> = VecDeque::new();
+    let mut unacked: HashMap<u16, Duration> = HashMap::new();
+    let mut written = 0u64;
+    let mut k = 0u64;
+    let mut blocked = false;
+    let mut drain_until: Option<Instant> = None;
+    let mut backoff = Backoff::default();
+    loop {
+        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e);
+        let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
+        if producing && window_open && !blocked {
+            let now = since(epoch);
+            while k < n {
+                let due = schedule.due(k);
+                if due > now || end.is_some_and(|e| due >= e) {
+                    break;
+                }
+                if acking && queued.len() + unacked.len() >= plan.inflight {
+                    break;
+                }
+                header::write(
+                    &mut buf,
+                    i as u64,
+                    k,
+                    u64::try_from(due.as_nanos()).unwrap_or(u64::MAX),
+                );
+                if client
+                    .try_publish(&topic, qos, false, Bytes::copy_from_slice(&buf))
+                    .is_err()
+                {
+                    blocked = true;
+                    break;
+                }
+                let lag = now.saturating_sub(due);
+                r.max_lag = r.max_lag.max(lag);
+                if due >= plan.warmup {
+                    r.sent += 1;
+                    if lag > LATE {
+                        r.late += 1;
+                    }
+                }
+                r.sent_all += 1;
+                r.last_sent = now;
+                live.sent.fetch_add(1, Relaxed);
+                live.sent_all.fetch_add(1, Relaxed);
+                if acking {
+                    queued.push_back(due);
+                }
+                k += 1;
+            }
+        }
+        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e);
+        let delivered = written >= r.sent_all && queued.is_empty() && unacked.is_empty();
+        if !producing {
+            if delivered {
+                break;
+            }
+            if drain_until.is_none() {
+                drain_until = Some(Instant::now() + DRAIN);
+            }
+        }
+        let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
+        let next_due = (producing && window_open && !blocked).then(|| epoch + schedule.due(k));
+        tokio::select! {
+            () = sleep_until(next_due.unwrap_or_else(Instant::now).into()), if next_due.is_some() => {}
+            () = sleep_until(drain_until.unwrap_or_else(Instant::now).into()), if drain_until.is_some() => break,
+            event = events.poll() => {
+                blocked = false;
+                match event {
+                    Ok(Event::PublishSent { .. }) if !acking => written += 1,
+                    Ok(Event::PublishSent { pkid }) => {
+                        written += 1;
+                        if let Some(due) = queued.pop_front() {
+                            unacked.insert(pkid, due);
+                        }
+                    }
+                    Ok(Event::Acked { pkid, result }) => {
+                        if let Some(due) = unacked.remove(&pkid) {
+                            match result {
+                                Ok(()) => {
+                                    live.acked.fetch_add(1, Relaxed);
+                                    if due >= plan.warmup {
+                                        r.acked += 1;
+                                        record(&mut r.ack, Schedule::latency(due, since(epoch)));
+                                    }
+                                }
+                                Err(reason) => {
+                                    r.errors += 1;
+                                    live.errors.fetch_add(1, Relaxed);
+                                    warn!("publisher {i}: publish refused: {reason}");
+                                }
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if conn::is_refusal(&e) {
+                            return Err(e.context(format!("publisher {i}")));
+                        }
+                        r.errors += 1;
+                        r.reconnects += 1;
+                        live.errors.fetch_add(1, Relaxed);
+                        live.reconnects.fetch_add(1, Relaxed);
+                        warn!("publisher {i}: {e:#}; reconnecting");
+                        // Their packet ids do not survive a new session: they stay unacked.
+                        written += queued.len() as u64;
+                        queued.clear();
+                        unacked.clear();
+                        if plan.conn.max_reconnects.is_some_and(|m| backoff.attempts >= m) {
+                            return Err(e.context(format!("publisher {i}: gave up reconnecting")));
+                        }
+                        tokio::time::sleep(backoff.next_delay()).await;
+                    }
+                }
+            }
+        }
+    }
+    events.disconnect(&client).await;
+    Ok((i, r))
+}
+
+/// One subscriber: checks every message's publisher and sequence, and times it from its
+/// intended send time.
+async fn subscriber(
+    i: usize,
+    c: Connection,
+    plan: Arc<PubSubPlan>,
+    epoch: Instant,
+    live: Arc<Live>,
+    published: CancellationToken,
+) -> Result<SubResult> {
+    let Connection {
+        client, mut events, ..
+    } = c;
+    let warmup_ns = u64::try_from(plan.warmup.as_nanos()).unwrap_or(u64::MAX);
+    let mut r = SubResult {
+        received: 0,
+        delivery: Delivery::new(plan.publishers),
+        errors: 0,
+        reconnects: 0,
+        e2e: new_histogram(),
+    };
+    let mut drain_until: Option<Instant> = None;
+    let mut last_message = Instant::now();
+    let mut backoff = Backoff::default();
+    loop {
+        if let Some(until) = drain_until {
+            let all = r.delivery.unique() >= live.sent_all.load(Relaxed);
+            let now = Instant::now();
+            if all || now >= until || now.duration_since(last_message) >= QUIET {
+                break;
+            }
+        }
+        let wake = drain_until.map(|d| d.min(last_message.max(Instant::now()) + QUIET));
+        tokio::select! {
+            () = published.cancelled(), if drain_until.is_none() => {
+                drain_until = Some(Instant::now() + DRAIN);
+            }
+            () = sleep_until(wake.unwrap_or_else(Instant::now).into()), if wake.is_some() => {}
+            event = events.poll() => match event {
+                Ok(Event::Publish(m)) => {
+                    let now = since(epoch);
+                    last_message = Instant::now();
+                    let Some((p, seq, intended)) = header::read(&m.payload) else {
+                        r.delivery.foreign += 1;
+                        continue;
+                    };
+                    let new = r.delivery.note(p, seq);
+                    if intended >= warmup_ns {
+                        r.received += 1;
+                        live.received.fetch_add(1, Relaxed);
+                        if new {
+                            record(&mut r.e2e, Schedule::latency(Duration::from_nanos(intended), now));
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    if conn::is_refusal(&e) {
+                        return Err(e.context(format!("subscriber {i}")));
+                    }
+                    r.errors += 1;
+                    r.reconnects += 1;
+                    live.errors.fetch_add(1, Relaxed);
+                    live.reconnects.fetch_add(1, Relaxed);
+                    warn!("subscriber {i}: {e:#}; reconnecting");
+                    if plan.conn.max_reconnects.is_some_and(|m| backoff.attempts >= m) {
+                        return Err(e.context(format!("subscriber {i}: gave up reconnecting")));
+                    }
+                    tokio::time::sleep(backoff.next_delay()).await;
+                }
+            }
+        }
+    }
+    events.disconnect(&client).await;
+    Ok(r)
+}
+
+/// Once a second: an indicatif line on a terminal, a plain line on stderr otherwise.
+async fn show_progress(
+    live: Arc<Live>,
+    epoch: Instant,
+    plan: Arc<PubSubPlan>,
+    finished: CancellationToken,
+) {
+    if !plan.progress {
+        finished.cancelled().await;
+        return;
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    });
+    let mut tick = tokio::time::interval_at(
+        (epoch + Duration::from_secs(1)).into(),
+        Duration::from_secs(1),
+    );
+    let mut last = (0u64, 0u64);
+    loop {
+        tokio::select! {
+            () = finished.cancelled() => break,
+            _ = tick.tick() => {}
+        }
+        let sent = live.sent_all.load(Relaxed);
+        let received = live.received.load(Relaxed);
+        let acked = live.acked.load(Relaxed);
+        let in_flight = if plan.qos > 0 {
+            sent.saturating_sub(acked)
+        } else {
+            (sent * plan.subscribers as u64).saturating_sub(received)
+        };
+        let line = format!(
+            "{:>4.0}s  sent {sent} ({}/s)  received {received} ({}/s)  in flight {in_flight}  errors {}",
+            since(epoch).as_secs_f64(),
+            sent - last.0,
+            received.saturating_sub(last.1),
+            live.errors.load(Relaxed),
+        );
+        last = (sent, received);
+        match &bar {
+            Some(bar) => bar.set_message(line),
+            None => eprintln!("{line}"),
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
