@@ -9,6 +9,7 @@
 //!   that reports can be [merged](Report::merge).
 //! - [`render`]: text and JSON renderers; [`run`]: the load generators.
 
+pub mod pacer;
 pub mod render;
 pub mod run;
 

@@ -16,6 +16,7 @@ use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
+use super::pacer::Pacer;
 use super::{header, new_histogram, record, Counts, Delivery, Load, Report, Schedule};
 use crate::conn::{self, Backoff, ConnectConfig, Connection, Event};
 use crate::error::Error;
@@ -152,6 +153,7 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
         pubs.push((i, conn?));
     }
 
+    let pacer = Arc::new(Pacer::start().context("cannot start the pacer thread")?);
     let epoch = Instant::now() + LEAD;
     let published = CancellationToken::new();
     let finished = CancellationToken::new();
@@ -174,7 +176,14 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
     }
     let mut pub_tasks = JoinSet::new();
     for (i, c) in pubs {
-        pub_tasks.spawn(publisher(i, c, plan.clone(), epoch, live.clone()));
+        pub_tasks.spawn(publisher(
+            i,
+            c,
+            plan.clone(),
+            epoch,
+            live.clone(),
+            pacer.clone(),
+        ));
     }
 
     let mut sent_by = vec![0u64; plan.publishers];
@@ -286,6 +295,7 @@ async fn publisher(
     plan: Arc<PubSubPlan>,
     epoch: Instant,
     live: Arc<Live>,
+    pacer: Arc<Pacer>,
 ) -> Result<(usize, PubResult)> {
     let Connection {
         client, mut events, ..
@@ -319,6 +329,8 @@ async fn publisher(
     let mut blocked = false;
     let mut drain_until: Option<Instant> = None;
     let mut backoff = Backoff::default();
+    // The pending wake-up for message `.0`.
+    let mut wake: Option<(u64, tokio::sync::oneshot::Receiver<()>)> = None;
     loop {
         let producing = k < n && end.is_none_or(|e| schedule.due(k) < e);
         let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
@@ -374,9 +386,12 @@ async fn publisher(
             }
         }
         let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
-        let next_due = (producing && window_open && !blocked).then(|| epoch + schedule.due(k));
+        let waiting = producing && window_open && !blocked;
+        if waiting && wake.as_ref().is_none_or(|(m, _)| *m != k) {
+            wake = Some((k, pacer.at(epoch + schedule.due(k))));
+        }
         tokio::select! {
-            () = sleep_until(next_due.unwrap_or_else(Instant::now).into()), if next_due.is_some() => {}
+            _ = async { (&mut wake.as_mut().expect("armed").1).await }, if waiting => wake = None,
             () = sleep_until(drain_until.unwrap_or_else(Instant::now).into()), if drain_until.is_some() => break,
             event = events.poll() => {
                 blocked = false;
