@@ -283,6 +283,8 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand --version 'Print version'
             cand pubsub 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
             cand pub 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+            cand sub 'Subscribers only: the receive rate of messages published by something else'
+            cand conn 'Connections: connect rate, CONNACK latency, memory while holding them'
             cand merge 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -392,6 +394,98 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
             cand --disable-clean-session 'Keep the session when disconnected (clean session 0); needs -i'
         }
+        &'mqttkit;bench;sub'= {
+            cand -c 'Subscribing clients, each subscribed to the filter'
+            cand --clients 'Subscribing clients, each subscribed to the filter'
+            cand -t 'Topic filter to subscribe to'
+            cand --topic 'Topic filter to subscribe to'
+            cand -q 'Requested QoS'
+            cand --qos 'Requested QoS'
+            cand --count 'Stop after this many messages received by all subscribers together'
+            cand --duration 'Stop after this long [default: 10s unless --count is given]'
+            cand --client-prefix 'Client id prefix; "sub-N" follows [default: mqttkit-bench-PID-]'
+            cand -h 'Broker host'
+            cand --host 'Broker host'
+            cand -p 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand -L 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand --url 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand -V 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand --protocol-version 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand -i 'Client id [default: mqttkit-<command>-<pid>]'
+            cand --id 'Client id [default: mqttkit-<command>-<pid>]'
+            cand -I 'Client id prefix; the process id is appended'
+            cand --id-prefix 'Client id prefix; the process id is appended'
+            cand -k 'Keep-alive interval in seconds (0 disables it)'
+            cand --keepalive 'Keep-alive interval in seconds (0 disables it)'
+            cand -x 'Session expiry interval in seconds (MQTT 5)'
+            cand --session-expiry 'Session expiry interval in seconds (MQTT 5)'
+            cand --connect-timeout 'How long to wait for the connection and CONNACK'
+            cand -u 'Username'
+            cand --username 'Username'
+            cand -P 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw-file 'Read the password from the first line of this file'
+            cand --will-topic 'Will topic, published by the broker if this client vanishes without DISCONNECT'
+            cand --will-payload 'Will payload'
+            cand --will-qos 'Will QoS'
+            cand --max-reconnects 'Give up after this many reconnection attempts (long-running commands; default: never)'
+            cand --cafile 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on'
+            cand --capath 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on'
+            cand --cert 'Client certificate chain (PEM) for brokers that require one; needs --key'
+            cand --key 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --json 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+            cand --quiet 'No progress lines on stderr'
+            cand --help 'Print help'
+            cand --will-retain 'Retain the will'
+            cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+            cand --disable-clean-session 'Keep the session when disconnected (clean session 0); needs -i'
+        }
+        &'mqttkit;bench;conn'= {
+            cand -c 'Connections to open (raise `ulimit -n` for thousands)'
+            cand --clients 'Connections to open (raise `ulimit -n` for thousands)'
+            cand --connect-rate 'New connections per second'
+            cand --duration 'How long to hold the connections once all are open'
+            cand --client-prefix 'Client id prefix; "conn-N" follows [default: mqttkit-bench-PID-]'
+            cand -h 'Broker host'
+            cand --host 'Broker host'
+            cand -p 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand -L 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand --url 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand -V 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand --protocol-version 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand -i 'Client id [default: mqttkit-<command>-<pid>]'
+            cand --id 'Client id [default: mqttkit-<command>-<pid>]'
+            cand -I 'Client id prefix; the process id is appended'
+            cand --id-prefix 'Client id prefix; the process id is appended'
+            cand -k 'Keep-alive interval in seconds (0 disables it)'
+            cand --keepalive 'Keep-alive interval in seconds (0 disables it)'
+            cand -x 'Session expiry interval in seconds (MQTT 5)'
+            cand --session-expiry 'Session expiry interval in seconds (MQTT 5)'
+            cand --connect-timeout 'How long to wait for the connection and CONNACK'
+            cand -u 'Username'
+            cand --username 'Username'
+            cand -P 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw-file 'Read the password from the first line of this file'
+            cand --will-topic 'Will topic, published by the broker if this client vanishes without DISCONNECT'
+            cand --will-payload 'Will payload'
+            cand --will-qos 'Will QoS'
+            cand --max-reconnects 'Give up after this many reconnection attempts (long-running commands; default: never)'
+            cand --cafile 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on'
+            cand --capath 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on'
+            cand --cert 'Client certificate chain (PEM) for brokers that require one; needs --key'
+            cand --key 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --json 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+            cand --quiet 'No progress lines on stderr'
+            cand --help 'Print help'
+            cand --will-retain 'Retain the will'
+            cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+            cand --disable-clean-session 'Keep the session when disconnected (clean session 0); needs -i'
+        }
         &'mqttkit;bench;merge'= {
             cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
             cand --json 'Write the combined report as JSON instead of the summary'
@@ -403,12 +497,18 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
         &'mqttkit;bench;help'= {
             cand pubsub 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
             cand pub 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+            cand sub 'Subscribers only: the receive rate of messages published by something else'
+            cand conn 'Connections: connect rate, CONNACK latency, memory while holding them'
             cand merge 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqttkit;bench;help;pubsub'= {
         }
         &'mqttkit;bench;help;pub'= {
+        }
+        &'mqttkit;bench;help;sub'= {
+        }
+        &'mqttkit;bench;help;conn'= {
         }
         &'mqttkit;bench;help;merge'= {
         }
@@ -475,11 +575,17 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
         &'mqttkit;help;bench'= {
             cand pubsub 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
             cand pub 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+            cand sub 'Subscribers only: the receive rate of messages published by something else'
+            cand conn 'Connections: connect rate, CONNACK latency, memory while holding them'
             cand merge 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
         }
         &'mqttkit;help;bench;pubsub'= {
         }
         &'mqttkit;help;bench;pub'= {
+        }
+        &'mqttkit;help;bench;sub'= {
+        }
+        &'mqttkit;help;bench;conn'= {
         }
         &'mqttkit;help;bench;merge'= {
         }

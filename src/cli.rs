@@ -373,8 +373,99 @@ pub enum BenchMode {
     Pubsub(BenchLoadArgs),
     /// Publishers only: publish rate, and publish→ack latency at QoS 1/2.
     Pub(BenchLoadArgs),
+    /// Subscribers only: the receive rate of messages published by something else.
+    Sub(BenchSubArgs),
+    /// Connections: connect rate, CONNACK latency, memory while holding them.
+    Conn(BenchConnArgs),
     /// Combine JSON reports of runs made at the same time (e.g. from several machines).
     Merge(BenchMergeArgs),
+}
+
+/// `mqttkit bench sub`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true,
+          mut_arg("disable_clean_session", |a| a.short(None).hide(true)))]
+pub struct BenchSubArgs {
+    /// Subscribing clients, each subscribed to the filter.
+    #[arg(short = 'c', long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub clients: u32,
+
+    /// Topic filter to subscribe to.
+    #[arg(short = 't', long, default_value = "bench/#", value_name = "FILTER")]
+    pub topic: String,
+
+    /// Requested QoS.
+    #[arg(short = 'q', long, default_value_t = 0, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Stop after this many messages received by all subscribers together.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Stop after this long [default: 10s unless --count is given].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<Duration>,
+
+    /// Client id prefix; "sub-N" follows [default: mqttkit-bench-PID-].
+    #[arg(long, value_name = "PREFIX")]
+    pub client_prefix: Option<String>,
+
+    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress lines on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `mqttkit bench conn`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true,
+          mut_arg("disable_clean_session", |a| a.short(None).hide(true)))]
+pub struct BenchConnArgs {
+    /// Connections to open (raise `ulimit -n` for thousands).
+    #[arg(short = 'c', long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub clients: u32,
+
+    /// New connections per second.
+    #[arg(long, default_value_t = 100.0, value_name = "RATE")]
+    pub connect_rate: f64,
+
+    /// How long to hold the connections once all are open.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Duration,
+
+    /// Client id prefix; "conn-N" follows [default: mqttkit-bench-PID-].
+    #[arg(long, value_name = "PREFIX")]
+    pub client_prefix: Option<String>,
+
+    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress lines on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
 }
 
 /// The load of `bench pubsub` and `bench pub`. `-c` is the client count here, as in other

@@ -211,6 +211,11 @@ fn bad_options_are_usage_errors() {
         (&["bench", "pubsub", "-c", "2", "-t", "fixed"], "%i"),
         (&["bench", "pubsub", "-t", "a/#/%i"], "-t/--topic"),
         (&["bench", "pubsub", "-q", "3"], "-q"),
+        (
+            &["bench", "conn", "--connect-rate", "0"],
+            "--connect-rate 0",
+        ),
+        (&["bench", "sub", "-t", "a/#/b"], "-t/--topic"),
     ];
     for (args, needle) in cases {
         let out = Command::cargo_bin("mqttkit")
@@ -240,4 +245,72 @@ fn merging_a_file_that_is_not_a_report_fails_clearly() {
         "{}",
         stderr(&out)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conn_mode_times_every_connack_and_reports_memory() {
+    let broker = TestBroker::start().await;
+    let port = broker.addr.port();
+    let out = run(bench(
+        port,
+        "conn",
+        &[
+            "-c",
+            "20",
+            "--connect-rate",
+            "200",
+            "--duration",
+            "200ms",
+            "--json",
+            "--quiet",
+        ],
+    ))
+    .await;
+    let r = report(&out);
+    assert_eq!(r["mode"], "conn");
+    assert_eq!(r["load"]["connections"], 20);
+    assert_eq!(count(&r, "connected"), 20);
+    assert_eq!(count(&r, "errors"), 0);
+    assert_eq!(r["latency"]["connect"]["count"], 20);
+    assert!(r["rss_kb"].as_u64().unwrap() > 0);
+    broker.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sub_mode_counts_what_another_process_publishes() {
+    let broker = TestBroker::start().await;
+    let port = broker.addr.port();
+    let mut sub = bench(
+        port,
+        "sub",
+        &[
+            "-c",
+            "2",
+            "-q",
+            "1",
+            "--count",
+            "600",
+            "--duration",
+            "10s",
+            "--json",
+            "--quiet",
+        ],
+    );
+    let sub = tokio::task::spawn_blocking(move || sub.output().unwrap());
+    // Both subscribers are subscribed well within this.
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let publ = run(bench(
+        port,
+        "pub",
+        &["-q", "1", "--rate", "3000", "--count", "300", "--quiet"],
+    ))
+    .await;
+    assert!(publ.status.success(), "{}", stderr(&publ));
+    let r = report(&sub.await.unwrap());
+    assert_eq!(r["mode"], "sub");
+    assert_eq!(count(&r, "received"), 600);
+    assert_eq!(count(&r, "duplicated"), 0);
+    assert_eq!(count(&r, "out_of_order"), 0);
+    assert_eq!(r["load"]["size"], 64);
+    broker.stop().await;
 }

@@ -101,6 +101,8 @@ pub struct Delivery {
     pub out_of_order: u64,
     /// Payloads without a valid header, or from an unknown publisher.
     pub foreign: u64,
+    /// Whether publishers are learnt as they appear (bench sub) rather than known up front.
+    open: bool,
 }
 
 impl Delivery {
@@ -112,8 +114,20 @@ impl Delivery {
         }
     }
 
+    /// A tracker that learns publishers (indices below 65536) from the messages.
+    pub fn open() -> Self {
+        Delivery {
+            open: true,
+            ..Delivery::default()
+        }
+    }
+
     /// Notes message `seq` of `publisher`; false for a duplicate or a foreign message.
     pub fn note(&mut self, publisher: u64, seq: u64) -> bool {
+        if self.open && publisher < 65_536 && publisher as usize >= self.streams.len() {
+            self.streams
+                .resize(publisher as usize + 1, Stream::default());
+        }
         let Some(s) = usize::try_from(publisher)
             .ok()
             .and_then(|p| self.streams.get_mut(p))
@@ -308,6 +322,13 @@ pub struct Report {
     /// Latencies by name: `end_to_end` (intended send → received), `ack` (intended send →
     /// PUBACK/PUBCOMP), `connect` (TCP connect → CONNACK).
     pub latency: BTreeMap<String, Latency>,
+    /// Resident memory of the bench process in kB while holding its connections (bench conn;
+    /// summed when merged; 0 when unknown).
+    #[serde(default)]
+    pub rss_kb: u64,
+    /// Resident memory in kB before the first connection (bench conn; summed when merged).
+    #[serde(default)]
+    pub rss_base_kb: u64,
 }
 
 impl Report {
@@ -332,6 +353,8 @@ impl Report {
             counts,
             rates: Rates::default(),
             latency,
+            rss_kb: 0,
+            rss_base_kb: 0,
         };
         r.derive_rates();
         Ok(r)
@@ -376,6 +399,8 @@ impl Report {
         let mut hists: BTreeMap<String, Histogram<u64>> = BTreeMap::new();
         let mut elapsed: f64 = 0.0;
         let mut runs = 0;
+        let mut rss_kb = 0;
+        let mut rss_base_kb = 0;
         for (i, r) in reports.iter().enumerate() {
             if i > 0 {
                 if r.load.qos != load.qos || r.load.size != load.size {
@@ -388,6 +413,8 @@ impl Report {
                 load.warmup_s = load.warmup_s.max(r.load.warmup_s);
             }
             runs += r.runs;
+            rss_kb += r.rss_kb;
+            rss_base_kb += r.rss_base_kb;
             elapsed = elapsed.max(r.elapsed_s);
             let c = &r.counts;
             let m = &mut counts;
@@ -430,6 +457,8 @@ impl Report {
             &named,
         )?;
         merged.runs = runs;
+        merged.rss_kb = rss_kb;
+        merged.rss_base_kb = rss_base_kb;
         Ok(merged)
     }
 }

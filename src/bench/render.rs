@@ -39,17 +39,34 @@ pub fn text(r: &Report) -> String {
     } else {
         String::new()
     };
-    let _ = writeln!(
-        out,
-        "bench {}{runs}: {} publishers, {} subscribers, QoS {}, {} B payloads, {:.1} s measured",
-        r.mode, l.publishers, l.subscribers, l.qos, l.size, r.elapsed_s
-    );
+    let _ = if l.connections > 0 && l.publishers + l.subscribers == 0 {
+        writeln!(
+            out,
+            "bench {}{runs}: {:.1} s to connect",
+            r.mode, r.elapsed_s
+        )
+    } else {
+        writeln!(
+            out,
+            "bench {}{runs}: {} publishers, {} subscribers, QoS {}, {} B payloads, {:.1} s measured",
+            r.mode, l.publishers, l.subscribers, l.qos, l.size, r.elapsed_s
+        )
+    };
     if l.connections > 0 {
         let _ = writeln!(
             out,
-            "  connections {} ({} connected)",
-            l.connections, c.connected
+            "  connections {} at {:.0}/s: {} connected",
+            l.connections, l.offered_rate, c.connected
         );
+        if r.rss_kb > 0 {
+            let _ = writeln!(
+                out,
+                "  memory     {} kB resident, {} kB before connecting ({:.1} kB per connection)",
+                r.rss_kb,
+                r.rss_base_kb,
+                r.rss_kb.saturating_sub(r.rss_base_kb) as f64 / c.connected.max(1) as f64
+            );
+        }
     }
     if l.publishers > 0 {
         let _ = writeln!(

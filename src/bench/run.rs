@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -95,6 +95,8 @@ struct Live {
     reconnects: AtomicU64,
     /// Messages sent by all publishers so far (final once publishing has ended).
     sent_all: AtomicU64,
+    /// Connections open (bench conn).
+    connected: AtomicU64,
 }
 
 struct PubResult {
@@ -160,7 +162,11 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
     let progress = tokio::spawn(show_progress(
         live.clone(),
         epoch,
-        plan.clone(),
+        Progress {
+            on: plan.progress,
+            qos: plan.qos,
+            subscribers: plan.subscribers as u64,
+        },
         finished.clone(),
     ));
     let mut sub_tasks = JoinSet::new();
@@ -525,14 +531,22 @@ async fn subscriber(
     Ok(r)
 }
 
+/// What the progress display shows.
+#[derive(Debug, Clone, Copy)]
+struct Progress {
+    on: bool,
+    qos: u8,
+    subscribers: u64,
+}
+
 /// Once a second: an indicatif line on a terminal, a plain line on stderr otherwise.
 async fn show_progress(
     live: Arc<Live>,
     epoch: Instant,
-    plan: Arc<PubSubPlan>,
+    what: Progress,
     finished: CancellationToken,
 ) {
-    if !plan.progress {
+    if !what.on {
         finished.cancelled().await;
         return;
     }
@@ -554,14 +568,18 @@ async fn show_progress(
         let sent = live.sent_all.load(Relaxed);
         let received = live.received.load(Relaxed);
         let acked = live.acked.load(Relaxed);
-        let in_flight = if plan.qos > 0 {
+        let connected = live.connected.load(Relaxed);
+        let in_flight = if what.qos > 0 {
             sent.saturating_sub(acked)
         } else {
-            (sent * plan.subscribers as u64).saturating_sub(received)
+            (sent * what.subscribers).saturating_sub(received)
         };
-        let line = format!(
-            "{:>4.0}s  sent {sent} ({}/s)  received {received} ({}/s)  in flight {in_flight}  errors {}",
-            since(epoch).as_secs_f64(),
+        let mut line = format!("{:>4.0}s  ", since(epoch).as_secs_f64());
+        if connected > 0 {
+            line += &format!("connected {connected}  ");
+        }
+        line += &format!(
+            "sent {sent} ({}/s)  received {received} ({}/s)  in flight {in_flight}  errors {}",
             sent - last.0,
             received.saturating_sub(last.1),
             live.errors.load(Relaxed),
@@ -575,4 +593,277 @@ async fn show_progress(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+}
+
+/// A validated `bench sub`.
+#[derive(Debug, Clone)]
+pub struct SubPlan {
+    /// Connection settings (the client id is replaced per client).
+    pub conn: ConnectConfig,
+    /// Subscribing clients.
+    pub subscribers: usize,
+    /// The filter.
+    pub filter: String,
+    /// QoS.
+    pub qos: u8,
+    /// Stop after this many messages in all.
+    pub count: Option<u64>,
+    /// Stop after this long.
+    pub duration: Option<Duration>,
+    /// Client id prefix.
+    pub client_prefix: String,
+    /// Show progress on stderr.
+    pub progress: bool,
+}
+
+/// Subscribers only: counts what arrives and checks bench headers for duplicates and order;
+/// the rate runs from the first message to the last. Latency needs the sender's clock, which
+/// another process does not share: not measured here.
+pub async fn sub(plan: SubPlan) -> Result<Report> {
+    let live = Arc::new(Live::default());
+    let mut conns = Vec::new();
+    for i in 0..plan.subscribers {
+        let mut config = plan.conn.clone();
+        config.client_id = format!("{}sub-{i}", plan.client_prefix);
+        conns.push(subscribe(config, vec![plan.filter.clone()], conn::qos(plan.qos)).await?);
+    }
+    let epoch = Instant::now();
+    let stop = CancellationToken::new();
+    let progress = tokio::spawn(show_progress(
+        live.clone(),
+        epoch,
+        Progress {
+            on: plan.progress,
+            qos: 0,
+            subscribers: 0,
+        },
+        stop.clone(),
+    ));
+    let span = Arc::new(Mutex::new((None::<Instant>, None::<Instant>)));
+    let mut tasks = JoinSet::new();
+    for (i, c) in conns.into_iter().enumerate() {
+        let (live, stop, span) = (live.clone(), stop.clone(), span.clone());
+        let (count, max_reconnects) = (plan.count, plan.conn.max_reconnects);
+        tasks.spawn(async move {
+            let Connection {
+                client, mut events, ..
+            } = c;
+            let mut delivery = Delivery::open();
+            let (mut received, mut errors, mut backoff) = (0u64, 0u64, Backoff::default());
+            let mut bytes = 0u64;
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    event = events.poll() => match event {
+                        Ok(Event::Publish(m)) => {
+                            let now = Instant::now();
+                            {
+                                let mut s = span.lock().unwrap_or_else(|e| e.into_inner());
+                                s.0.get_or_insert(now);
+                                s.1 = Some(now);
+                            }
+                            received += 1;
+                            bytes += m.payload.len() as u64;
+                            let all = live.received.fetch_add(1, Relaxed) + 1;
+                            if let Some((p, seq, _)) = header::read(&m.payload) {
+                                delivery.note(p, seq);
+                            }
+                            if count.is_some_and(|n| all >= n) {
+                                stop.cancel();
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            if conn::is_refusal(&e) {
+                                return Err(e.context(format!("subscriber {i}")));
+                            }
+                            errors += 1;
+                            live.errors.fetch_add(1, Relaxed);
+                            live.reconnects.fetch_add(1, Relaxed);
+                            warn!("subscriber {i}: {e:#}; reconnecting");
+                            if max_reconnects.is_some_and(|m| backoff.attempts >= m) {
+                                return Err(e.context(format!("subscriber {i}: gave up reconnecting")));
+                            }
+                            tokio::time::sleep(backoff.next_delay()).await;
+                        }
+                    }
+                }
+            }
+            events.disconnect(&client).await;
+            Ok::<_, anyhow::Error>((received, bytes, errors, delivery))
+        });
+    }
+    if let Some(d) = plan.duration {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(d).await;
+            stop.cancel();
+        });
+    }
+    let mut counts = Counts::default();
+    let mut bytes = 0u64;
+    let mut failure = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined? {
+            Ok((received, b, errors, d)) => {
+                counts.received += received;
+                bytes += b;
+                counts.errors += errors;
+                counts.reconnects += errors;
+                counts.duplicated += d.duplicated;
+                counts.out_of_order += d.out_of_order;
+            }
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    stop.cancel();
+    let _ = progress.await;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let (first, last) = *span.lock().unwrap_or_else(|e| e.into_inner());
+    let elapsed = match (first, last) {
+        (Some(a), Some(b)) if b > a => b - a,
+        _ => epoch.elapsed(),
+    };
+    let load = Load {
+        publishers: 0,
+        subscribers: plan.subscribers as u64,
+        connections: 0,
+        qos: plan.qos,
+        // The mean payload, so that the MB/s figures hold.
+        size: bytes / counts.received.max(1),
+        offered_rate: 0.0,
+        warmup_s: 0.0,
+    };
+    Report::new("sub", load, elapsed, counts, &[])
+}
+
+/// A validated `bench conn`.
+#[derive(Debug, Clone)]
+pub struct ConnPlan {
+    /// Connection settings (the client id is replaced per client).
+    pub conn: ConnectConfig,
+    /// Connections to open.
+    pub clients: usize,
+    /// Connections opened per second.
+    pub rate: f64,
+    /// How long to hold them once all are open.
+    pub hold: Duration,
+    /// Client id prefix.
+    pub client_prefix: String,
+    /// Show progress on stderr.
+    pub progress: bool,
+}
+
+/// Opens connections on a timetable, times each CONNACK, holds them, reports memory.
+pub async fn connections(plan: ConnPlan) -> Result<Report> {
+    let rss_base_kb = rss_kb();
+    let live = Arc::new(Live::default());
+    let pacer = Arc::new(Pacer::start().context("cannot start the pacer thread")?);
+    let epoch = Instant::now() + LEAD;
+    let release = CancellationToken::new();
+    let progress = tokio::spawn(show_progress(
+        live.clone(),
+        epoch,
+        Progress {
+            on: plan.progress,
+            qos: 0,
+            subscribers: 0,
+        },
+        release.clone(),
+    ));
+    let schedule = Schedule {
+        offset: Duration::ZERO,
+        rate: plan.rate,
+    };
+    let mut tasks = JoinSet::new();
+    for i in 0..plan.clients {
+        let mut config = plan.conn.clone();
+        config.client_id = format!("{}conn-{i}", plan.client_prefix);
+        let (live, release) = (live.clone(), release.clone());
+        let start = epoch + schedule.due(i as u64);
+        let wake = pacer.at(start);
+        tasks.spawn(async move {
+            let _ = wake.await;
+            let began = Instant::now();
+            let c = match conn::connect(&config).await {
+                Ok(c) => c,
+                Err(e) => {
+                    live.errors.fetch_add(1, Relaxed);
+                    warn!("connection {i}: {e:#}");
+                    return (None, 0u64);
+                }
+            };
+            let latency = began.elapsed();
+            live.connected.fetch_add(1, Relaxed);
+            let Connection {
+                client, mut events, ..
+            } = c;
+            let mut losses = 0u64;
+            loop {
+                tokio::select! {
+                    () = release.cancelled() => break,
+                    event = events.poll() => if let Err(e) = event {
+                        losses += 1;
+                        live.errors.fetch_add(1, Relaxed);
+                        warn!("connection {i}: {e:#}");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+            events.disconnect(&client).await;
+            (Some(latency), losses)
+        });
+    }
+    // Hold from when the last connection is due (and answered or failed).
+    let last_due = epoch + schedule.due(plan.clients.saturating_sub(1) as u64);
+    tokio::time::sleep_until(last_due.into()).await;
+    let all_in = async {
+        while live.connected.load(Relaxed) + live.errors.load(Relaxed) < plan.clients as u64 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let _ = tokio::time::timeout(plan.conn.connect_timeout, all_in).await;
+    let opened_after = since(epoch);
+    tokio::time::sleep(plan.hold).await;
+    let rss_kb = rss_kb();
+    release.cancel();
+    let mut h = new_histogram();
+    let mut counts = Counts {
+        connected: live.connected.load(Relaxed),
+        ..Counts::default()
+    };
+    while let Some(joined) = tasks.join_next().await {
+        let (latency, losses) = joined?;
+        if let Some(l) = latency {
+            record(&mut h, l);
+        }
+        counts.errors += losses;
+        counts.reconnects += losses;
+    }
+    counts.errors += plan.clients as u64 - counts.connected;
+    let _ = progress.await;
+    let load = Load {
+        publishers: 0,
+        subscribers: 0,
+        connections: plan.clients as u64,
+        qos: 0,
+        size: 0,
+        offered_rate: plan.rate,
+        warmup_s: 0.0,
+    };
+    let mut r = Report::new("conn", load, opened_after, counts, &[("connect", &h)])?;
+    r.rss_kb = rss_kb.unwrap_or(0);
+    r.rss_base_kb = rss_base_kb.unwrap_or(0);
+    Ok(r)
+}
+
+/// This process's resident memory in kB (Linux), from /proc/self/status.
+fn rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::bench::{header, render, run, Report};
-use crate::cli::{BenchArgs, BenchLoadArgs, BenchMergeArgs, BenchMode};
+use crate::cli::{
+    BenchArgs, BenchConnArgs, BenchLoadArgs, BenchMergeArgs, BenchMode, BenchSubArgs,
+};
 use crate::conn;
 use crate::error::usage;
 use crate::topic;
@@ -16,6 +18,8 @@ pub fn run(args: BenchArgs) -> Result<()> {
     match args.mode {
         BenchMode::Pubsub(a) => load(a, "pubsub"),
         BenchMode::Pub(a) => load(a, "pub"),
+        BenchMode::Sub(a) => sub(a),
+        BenchMode::Conn(a) => connections(a),
         BenchMode::Merge(a) => merge(a),
     }
 }
@@ -76,10 +80,7 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
         size,
         qos: args.qos,
         topic: args.topic.clone(),
-        client_prefix: args
-            .client_prefix
-            .clone()
-            .unwrap_or_else(|| format!("mqttkit-bench-{}-", std::process::id())),
+        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
         inflight: usize::from(args.inflight),
         progress: !args.quiet,
     })
@@ -87,11 +88,63 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
 
 fn load(args: BenchLoadArgs, mode: &str) -> Result<()> {
     let plan = resolve(&args, mode)?;
-    let report = tokio::runtime::Builder::new_multi_thread()
+    let report = runtime()?.block_on(run::pubsub(plan, mode))?;
+    print(&report, args.json)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?
-        .block_on(run::pubsub(plan, mode))?;
+        .context("cannot start the async runtime")
+}
+
+fn default_prefix() -> String {
+    format!("mqttkit-bench-{}-", std::process::id())
+}
+
+fn sub(args: BenchSubArgs) -> Result<()> {
+    let conn = conn::resolve(&args.conn, "bench")?;
+    topic::validate_filter(&args.topic)
+        .map_err(|e| usage(format!("-t/--topic {:?}: {e}", args.topic)))?;
+    let duration = match (args.count, args.duration) {
+        (None, None) => Some(Duration::from_secs(10)),
+        (_, d) => d,
+    };
+    if duration.is_some_and(|d| d.is_zero()) {
+        return Err(usage("--duration must be above 0"));
+    }
+    let plan = run::SubPlan {
+        conn,
+        subscribers: args.clients as usize,
+        filter: args.topic.clone(),
+        qos: args.qos,
+        count: args.count,
+        duration,
+        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
+        progress: !args.quiet,
+    };
+    let report = runtime()?.block_on(run::sub(plan))?;
+    print(&report, args.json)
+}
+
+fn connections(args: BenchConnArgs) -> Result<()> {
+    let conn = conn::resolve(&args.conn, "bench")?;
+    if !args.connect_rate.is_finite() || args.connect_rate <= 0.0 {
+        return Err(usage(format!(
+            "--connect-rate {}: connections per second must be above 0",
+            args.connect_rate
+        )));
+    }
+    let plan = run::ConnPlan {
+        conn,
+        clients: args.clients as usize,
+        rate: args.connect_rate,
+        hold: args.duration,
+        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
+        progress: !args.quiet,
+    };
+    let report = runtime()?.block_on(run::connections(plan))?;
     print(&report, args.json)
 }
 
