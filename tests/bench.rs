@@ -122,6 +122,7 @@ async fn json_report_has_the_documented_fields_and_merges() {
         "lost",
         "duplicated",
         "out_of_order",
+        "unsent",
         "late",
         "max_lag_us",
         "errors",

@@ -275,6 +275,10 @@ pub struct Counts {
     pub duplicated: u64,
     /// Messages received after a later one of the same publisher.
     pub out_of_order: u64,
+    /// Messages due before the end of a `--duration` run but not sent by then: the publisher
+    /// (or the broker pushing back) could not keep up with the offered rate.
+    #[serde(default)]
+    pub unsent: u64,
     /// Messages sent more than 1 ms after their intended time.
     pub late: u64,
     /// How far the slowest publisher fell behind its timetable, in microseconds.
@@ -426,6 +430,7 @@ impl Report {
             m.duplicated += c.duplicated;
             m.out_of_order += c.out_of_order;
             m.late += c.late;
+            m.unsent += c.unsent;
             m.max_lag_us = m.max_lag_us.max(c.max_lag_us);
             m.errors += c.errors;
             m.reconnects += c.reconnects;

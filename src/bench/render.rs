@@ -84,9 +84,10 @@ pub fn text(r: &Report) -> String {
         }
         let _ = writeln!(
             out,
-            "  schedule   {} sent late (> 1 ms), max lag {}",
+            "  schedule   {} sent late (> 1 ms), max lag {}, {} unsent at the end",
             c.late,
-            duration_us(c.max_lag_us)
+            duration_us(c.max_lag_us),
+            c.unsent
         );
     }
     if l.subscribers > 0 {

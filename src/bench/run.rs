@@ -101,6 +101,7 @@ struct Live {
 
 struct PubResult {
     sent_all: u64,
+    unsent: u64,
     sent: u64,
     acked: u64,
     late: u64,
@@ -201,6 +202,7 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
         match joined? {
             Ok((i, r)) => {
                 sent_by[i] = r.sent_all;
+                counts.unsent += r.unsent;
                 counts.sent += r.sent;
                 counts.acked += r.acked;
                 counts.late += r.late;
@@ -318,6 +320,7 @@ async fn publisher(
     let mut buf = vec![0u8; plan.size];
     let mut r = PubResult {
         sent_all: 0,
+        unsent: 0,
         sent: 0,
         acked: 0,
         late: 0,
@@ -338,7 +341,8 @@ async fn publisher(
     // The pending wake-up for message `.0`.
     let mut wake: Option<(u64, tokio::sync::oneshot::Receiver<()>)> = None;
     loop {
-        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e);
+        // With --duration, publishing ends on time even when behind: what is left is unsent.
+        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
         let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
         if producing && window_open && !blocked {
             let now = since(epoch);
@@ -381,7 +385,8 @@ async fn publisher(
                 k += 1;
             }
         }
-        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e);
+        // With --duration, publishing ends on time even when behind: what is left is unsent.
+        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
         let delivered = written >= r.sent_all && queued.is_empty() && unacked.is_empty();
         if !producing {
             if delivered {
@@ -449,6 +454,14 @@ async fn publisher(
                 }
             }
         }
+    }
+    if let Some(e) = end {
+        let due_in_run = if e > schedule.offset {
+            ((e - schedule.offset).as_secs_f64() * schedule.rate).ceil() as u64
+        } else {
+            0
+        };
+        r.unsent = due_in_run.min(n).saturating_sub(r.sent_all);
     }
     events.disconnect(&client).await;
     Ok((i, r))
