@@ -159,6 +159,14 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
     let pacer = Arc::new(Pacer::start().context("cannot start the pacer thread")?);
     let epoch = Instant::now() + LEAD;
     let published = CancellationToken::new();
+    // Ctrl-C ends publishing early; the report covers what was sent.
+    let interrupted = CancellationToken::new();
+    let on_signal = interrupted.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.cancel();
+        }
+    });
     let finished = CancellationToken::new();
     let progress = tokio::spawn(show_progress(
         live.clone(),
@@ -190,6 +198,7 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
             epoch,
             live.clone(),
             pacer.clone(),
+            interrupted.clone(),
         ));
     }
 
@@ -304,6 +313,7 @@ async fn publisher(
     epoch: Instant,
     live: Arc<Live>,
     pacer: Arc<Pacer>,
+    interrupted: CancellationToken,
 ) -> Result<(usize, PubResult)> {
     let Connection {
         client, mut events, ..
@@ -342,7 +352,9 @@ async fn publisher(
     let mut wake: Option<(u64, tokio::sync::oneshot::Receiver<()>)> = None;
     loop {
         // With --duration, publishing ends on time even when behind: what is left is unsent.
-        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
+        let producing = k < n
+            && !interrupted.is_cancelled()
+            && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
         let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
         if producing && window_open && !blocked {
             let now = since(epoch);
@@ -386,7 +398,9 @@ async fn publisher(
             }
         }
         // With --duration, publishing ends on time even when behind: what is left is unsent.
-        let producing = k < n && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
+        let producing = k < n
+            && !interrupted.is_cancelled()
+            && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
         let delivered = written >= r.sent_all && queued.is_empty() && unacked.is_empty();
         if !producing {
             if delivered {
@@ -404,6 +418,7 @@ async fn publisher(
         tokio::select! {
             _ = async { (&mut wake.as_mut().expect("armed").1).await }, if waiting => wake = None,
             () = sleep_until(drain_until.unwrap_or_else(Instant::now).into()), if drain_until.is_some() => break,
+            () = interrupted.cancelled(), if producing => {}
             event = events.poll() => {
                 blocked = false;
                 match event {
@@ -456,6 +471,12 @@ async fn publisher(
         }
     }
     if let Some(e) = end {
+        // Interrupted: only what was due by then counts as unsent.
+        let e = if interrupted.is_cancelled() {
+            e.min(since(epoch))
+        } else {
+            e
+        };
         let due_in_run = if e > schedule.offset {
             ((e - schedule.offset).as_secs_f64() * schedule.rate).ceil() as u64
         } else {
@@ -642,6 +663,12 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
     }
     let epoch = Instant::now();
     let stop = CancellationToken::new();
+    let on_signal = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.cancel();
+        }
+    });
     let progress = tokio::spawn(show_progress(
         live.clone(),
         epoch,
