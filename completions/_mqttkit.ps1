@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Announce a device''s presence (retained "online", a will of "offline"), or watch many')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the bundled MQTT 3.1.1 broker')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -340,6 +341,258 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
         'mqttkit;broker;help;help' {
             break
         }
+        'mqttkit;bench' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('pubsub', 'pubsub', [CompletionResultType]::ParameterValue, 'Publishers and subscribers in one run: end-to-end latency and delivery checks')
+            [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publishers only: publish rate, and publish→ack latency at QoS 1/2')
+            [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribers only: the receive rate of messages published by something else')
+            [CompletionResult]::new('conn', 'conn', [CompletionResultType]::ParameterValue, 'Connections: connect rate, CONNACK latency, memory while holding them')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine JSON reports of runs made at the same time (e.g. from several machines)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqttkit;bench;pubsub' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Publishing clients')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Publishing clients')
+            [CompletionResult]::new('--subscribers', '--subscribers', [CompletionResultType]::ParameterName, 'Subscribing clients, each subscribed to every publisher''s topic [pubsub default: 1]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (warm-up included), shared by the publishers')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Time before the measurement, excluded from every figure')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Topic template: %i is the publisher''s index (from 0)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic template: %i is the publisher''s index (from 0)')
+            [CompletionResult]::new('--client-prefix', '--client-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]')
+            [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection and CONNACK')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw', '--pw', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw-file', '--pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Will topic, published by the broker if this client vanishes without DISCONNECT')
+            [CompletionResult]::new('--will-payload', '--will-payload', [CompletionResultType]::ParameterName, 'Will payload')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'Will QoS')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after this many reconnection attempts (long-running commands; default: never)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--capath', '--capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM) for brokers that require one; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as one JSON document on stdout (schema: docs/bench.md)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress lines on stderr')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the will')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
+            [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            break
+        }
+        'mqttkit;bench;pub' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Publishing clients')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Publishing clients')
+            [CompletionResult]::new('--subscribers', '--subscribers', [CompletionResultType]::ParameterName, 'Subscribing clients, each subscribed to every publisher''s topic [pubsub default: 1]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (warm-up included), shared by the publishers')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Time before the measurement, excluded from every figure')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'QoS of publishes and subscriptions')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Topic template: %i is the publisher''s index (from 0)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic template: %i is the publisher''s index (from 0)')
+            [CompletionResult]::new('--client-prefix', '--client-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]')
+            [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection and CONNACK')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw', '--pw', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw-file', '--pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Will topic, published by the broker if this client vanishes without DISCONNECT')
+            [CompletionResult]::new('--will-payload', '--will-payload', [CompletionResultType]::ParameterName, 'Will payload')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'Will QoS')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after this many reconnection attempts (long-running commands; default: never)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--capath', '--capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM) for brokers that require one; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as one JSON document on stdout (schema: docs/bench.md)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress lines on stderr')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the will')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
+            [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            break
+        }
+        'mqttkit;bench;sub' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Subscribing clients, each subscribed to the filter')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Subscribing clients, each subscribed to the filter')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Topic filter to subscribe to')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic filter to subscribe to')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Requested QoS')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Requested QoS')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many messages received by all subscribers together')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long [default: 10s unless --count is given]')
+            [CompletionResult]::new('--client-prefix', '--client-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; "sub-N" follows [default: mqttkit-bench-PID-]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection and CONNACK')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw', '--pw', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw-file', '--pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Will topic, published by the broker if this client vanishes without DISCONNECT')
+            [CompletionResult]::new('--will-payload', '--will-payload', [CompletionResultType]::ParameterName, 'Will payload')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'Will QoS')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after this many reconnection attempts (long-running commands; default: never)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--capath', '--capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM) for brokers that require one; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as one JSON document on stdout (schema: docs/bench.md)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress lines on stderr')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the will')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
+            [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            break
+        }
+        'mqttkit;bench;conn' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Connections to open (raise `ulimit -n` for thousands)')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Connections to open (raise `ulimit -n` for thousands)')
+            [CompletionResult]::new('--connect-rate', '--connect-rate', [CompletionResultType]::ParameterName, 'New connections per second')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to hold the connections once all are open')
+            [CompletionResult]::new('--client-prefix', '--client-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; "conn-N" follows [default: mqttkit-bench-PID-]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection and CONNACK')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw', '--pw', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw-file', '--pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Will topic, published by the broker if this client vanishes without DISCONNECT')
+            [CompletionResult]::new('--will-payload', '--will-payload', [CompletionResultType]::ParameterName, 'Will payload')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'Will QoS')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after this many reconnection attempts (long-running commands; default: never)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--capath', '--capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM) for brokers that require one; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as one JSON document on stdout (schema: docs/bench.md)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress lines on stderr')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the will')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
+            [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            break
+        }
+        'mqttkit;bench;merge' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the combined report as JSON instead of the summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqttkit;bench;help' {
+            [CompletionResult]::new('pubsub', 'pubsub', [CompletionResultType]::ParameterValue, 'Publishers and subscribers in one run: end-to-end latency and delivery checks')
+            [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publishers only: publish rate, and publish→ack latency at QoS 1/2')
+            [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribers only: the receive rate of messages published by something else')
+            [CompletionResult]::new('conn', 'conn', [CompletionResultType]::ParameterValue, 'Connections: connect rate, CONNACK latency, memory while holding them')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine JSON reports of runs made at the same time (e.g. from several machines)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqttkit;bench;help;pubsub' {
+            break
+        }
+        'mqttkit;bench;help;pub' {
+            break
+        }
+        'mqttkit;bench;help;sub' {
+            break
+        }
+        'mqttkit;bench;help;conn' {
+            break
+        }
+        'mqttkit;bench;help;merge' {
+            break
+        }
+        'mqttkit;bench;help;help' {
+            break
+        }
         'mqttkit;generate' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -389,6 +642,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Announce a device''s presence (retained "online", a will of "offline"), or watch many')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run the bundled MQTT 3.1.1 broker')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -413,6 +667,29 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             break
         }
         'mqttkit;help;broker;passwd' {
+            break
+        }
+        'mqttkit;help;bench' {
+            [CompletionResult]::new('pubsub', 'pubsub', [CompletionResultType]::ParameterValue, 'Publishers and subscribers in one run: end-to-end latency and delivery checks')
+            [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publishers only: publish rate, and publish→ack latency at QoS 1/2')
+            [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribers only: the receive rate of messages published by something else')
+            [CompletionResult]::new('conn', 'conn', [CompletionResultType]::ParameterValue, 'Connections: connect rate, CONNACK latency, memory while holding them')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine JSON reports of runs made at the same time (e.g. from several machines)')
+            break
+        }
+        'mqttkit;help;bench;pubsub' {
+            break
+        }
+        'mqttkit;help;bench;pub' {
+            break
+        }
+        'mqttkit;help;bench;sub' {
+            break
+        }
+        'mqttkit;help;bench;conn' {
+            break
+        }
+        'mqttkit;help;bench;merge' {
             break
         }
         'mqttkit;help;generate' {

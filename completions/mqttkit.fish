@@ -36,6 +36,7 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "sim" -d 'Simulate s
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "bench" -d 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s t -l topic -d 'Topic to publish to (or the path of -L\'s URL)' -r
@@ -246,6 +247,177 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and __fish_seen_
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and __fish_seen_subcommand_from passwd" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -s V -l version -d 'Print version'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -f -a "pubsub" -d 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -f -a "pub" -d 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -f -a "sub" -d 'Subscribers only: the receive rate of messages published by something else'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -f -a "conn" -d 'Connections: connect rate, CONNACK latency, memory while holding them'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -f -a "merge" -d 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_seen_subcommand_from pubsub pub sub conn merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s c -l clients -d 'Publishing clients' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l subscribers -d 'Subscribing clients, each subscribed to every publisher\'s topic [pubsub default: 1]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l rate -d 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l count -d 'Messages in total (warm-up included), shared by the publishers' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l duration -d 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l warmup -d 'Time before the measurement, excluded from every figure' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l size -d 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s q -l qos -d 'QoS of publishes and subscriptions' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s t -l topic -d 'Topic template: %i is the publisher\'s index (from 0)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l client-prefix -d 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l inflight -d 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l json -d 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l quiet -d 'No progress lines on stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s c -l clients -d 'Publishing clients' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l subscribers -d 'Subscribing clients, each subscribed to every publisher\'s topic [pubsub default: 1]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l rate -d 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l count -d 'Messages in total (warm-up included), shared by the publishers' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l duration -d 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l warmup -d 'Time before the measurement, excluded from every figure' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l size -d 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s q -l qos -d 'QoS of publishes and subscriptions' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s t -l topic -d 'Topic template: %i is the publisher\'s index (from 0)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l client-prefix -d 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l inflight -d 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l json -d 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l quiet -d 'No progress lines on stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s c -l clients -d 'Subscribing clients, each subscribed to the filter' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s t -l topic -d 'Topic filter to subscribe to' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s q -l qos -d 'Requested QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l count -d 'Stop after this many messages received by all subscribers together' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l duration -d 'Stop after this long [default: 10s unless --count is given]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l client-prefix -d 'Client id prefix; "sub-N" follows [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l json -d 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l quiet -d 'No progress lines on stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s c -l clients -d 'Connections to open (raise `ulimit -n` for thousands)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-rate -d 'New connections per second' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l duration -d 'How long to hold the connections once all are open' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l client-prefix -d 'Client id prefix; "conn-N" follows [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l json -d 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l quiet -d 'No progress lines on stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from merge" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from merge" -l json -d 'Write the combined report as JSON instead of the summary'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pubsub" -d 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pub" -d 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "sub" -d 'Subscribers only: the receive rate of messages published by something else'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "conn" -d 'Connections: connect rate, CONNACK latency, memory while holding them'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -267,14 +439,20 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_see
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page `mqttkit.1`'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "broker" -d 'Run the bundled MQTT 3.1.1 broker'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "bench" -d 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pubsub" -d 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "sub" -d 'Subscribers only: the receive rate of messages published by something else'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "conn" -d 'Connections: connect rate, CONNACK latency, memory while holding them'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "merge" -d 'Combine JSON reports of runs made at the same time (e.g. from several machines)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page `mqttkit.1`'

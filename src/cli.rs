@@ -44,6 +44,7 @@ impl Cli {
             Command::Sim(args) => args.verbose,
             Command::Demo(_) => 0,
             Command::Status(args) => args.debug,
+            Command::Bench(_) => 0,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -76,6 +77,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the bundled MQTT 3.1.1 broker.
     Broker(BrokerArgs),
+    /// Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks.
+    Bench(BenchArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -428,6 +431,198 @@ pub struct SubArgs {
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]
     pub conn: ConnectOpts,
+}
+
+/// `mqttkit bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub mode: BenchMode,
+}
+
+/// The modes of `mqttkit bench`.
+#[derive(Debug, Subcommand)]
+pub enum BenchMode {
+    /// Publishers and subscribers in one run: end-to-end latency and delivery checks.
+    Pubsub(BenchLoadArgs),
+    /// Publishers only: publish rate, and publish→ack latency at QoS 1/2.
+    Pub(BenchLoadArgs),
+    /// Subscribers only: the receive rate of messages published by something else.
+    Sub(BenchSubArgs),
+    /// Connections: connect rate, CONNACK latency, memory while holding them.
+    Conn(BenchConnArgs),
+    /// Combine JSON reports of runs made at the same time (e.g. from several machines).
+    Merge(BenchMergeArgs),
+}
+
+/// `mqttkit bench sub`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true,
+          mut_arg("disable_clean_session", |a| a.short(None).hide(true)))]
+pub struct BenchSubArgs {
+    /// Subscribing clients, each subscribed to the filter.
+    #[arg(short = 'c', long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub clients: u32,
+
+    /// Topic filter to subscribe to.
+    #[arg(short = 't', long, default_value = "bench/#", value_name = "FILTER")]
+    pub topic: String,
+
+    /// Requested QoS.
+    #[arg(short = 'q', long, default_value_t = 0, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Stop after this many messages received by all subscribers together.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Stop after this long [default: 10s unless --count is given].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<Duration>,
+
+    /// Client id prefix; "sub-N" follows [default: mqttkit-bench-PID-].
+    #[arg(long, value_name = "PREFIX")]
+    pub client_prefix: Option<String>,
+
+    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress lines on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `mqttkit bench conn`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true,
+          mut_arg("disable_clean_session", |a| a.short(None).hide(true)))]
+pub struct BenchConnArgs {
+    /// Connections to open (raise `ulimit -n` for thousands).
+    #[arg(short = 'c', long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub clients: u32,
+
+    /// New connections per second.
+    #[arg(long, default_value_t = 100.0, value_name = "RATE")]
+    pub connect_rate: f64,
+
+    /// How long to hold the connections once all are open.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Duration,
+
+    /// Client id prefix; "conn-N" follows [default: mqttkit-bench-PID-].
+    #[arg(long, value_name = "PREFIX")]
+    pub client_prefix: Option<String>,
+
+    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress lines on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// The load of `bench pubsub` and `bench pub`. `-c` is the client count here, as in other
+/// benchmark tools: a benchmark's clients keep no persistent session.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true,
+          mut_arg("disable_clean_session", |a| a.short(None).hide(true)))]
+pub struct BenchLoadArgs {
+    /// Publishing clients.
+    #[arg(short = 'c', long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub clients: u32,
+
+    /// Subscribing clients, each subscribed to every publisher's topic [pubsub default: 1].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub subscribers: Option<u32>,
+
+    /// Messages per second in total, shared evenly by the publishers (open loop: each message
+    /// has its intended send time).
+    #[arg(long, default_value_t = 1000.0, value_name = "RATE")]
+    pub rate: f64,
+
+    /// Messages in total (warm-up included), shared by the publishers.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<Duration>,
+
+    /// Time before the measurement, excluded from every figure.
+    #[arg(long, default_value = "0s", value_parser = parse_duration, value_name = "DURATION")]
+    pub warmup: Duration,
+
+    /// Payload bytes; at least the 24-byte header (publisher, sequence, send time).
+    #[arg(long, default_value_t = 64, value_name = "BYTES")]
+    pub size: u64,
+
+    /// QoS of publishes and subscriptions.
+    #[arg(short = 'q', long, default_value_t = 0, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Topic template: %i is the publisher's index (from 0).
+    #[arg(short = 't', long, default_value = "bench/%i", value_name = "TEMPLATE")]
+    pub topic: String,
+
+    /// Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-].
+    #[arg(long, value_name = "PREFIX")]
+    pub client_prefix: Option<String>,
+
+    /// Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100).
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub inflight: u16,
+
+    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress lines on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `mqttkit bench merge`.
+#[derive(Debug, Args)]
+pub struct BenchMergeArgs {
+    /// JSON reports written by `bench … --json`.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Write the combined report as JSON instead of the summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `mqttkit broker`: run the broker, or manage its password file.

@@ -4,6 +4,7 @@
 //! - [`cli`]: the clap derive tree only.
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
+//! - [`bench`]: broker benchmarks (open-loop load, HDR histograms, reports).
 //! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
 //! - [`presence`]: device presence as `status --watch` tracks it.
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
@@ -11,6 +12,7 @@
 //! - [`output`]: output style, colour, the error printer; all printing goes through here.
 //! - [`error`]: the errors callers branch on and their exit codes.
 
+pub mod bench;
 pub mod broker;
 pub mod cli;
 pub mod cmd;
@@ -30,6 +32,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Demo(args) => cmd::demo::run(args),
         cli::Command::Status(args) => cmd::status::run(args),
         cli::Command::Broker(args) => cmd::broker::run(args),
+        cli::Command::Bench(args) => cmd::bench::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → validated configuration → the subsystem → output.
 
+pub mod bench;
 pub mod broker;
 pub mod demo;
 pub mod generate;

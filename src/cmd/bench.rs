@@ -1,0 +1,174 @@
+//! `mqttkit bench`: arguments → a validated plan → the load generators → a rendered report.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::bench::{header, render, run, Report};
+use crate::cli::{
+    BenchArgs, BenchConnArgs, BenchLoadArgs, BenchMergeArgs, BenchMode, BenchSubArgs,
+};
+use crate::conn;
+use crate::error::usage;
+use crate::topic;
+
+/// Runs `mqttkit bench …`.
+pub fn run(args: BenchArgs) -> Result<()> {
+    match args.mode {
+        BenchMode::Pubsub(a) => load(a, "pubsub"),
+        BenchMode::Pub(a) => load(a, "pub"),
+        BenchMode::Sub(a) => sub(a),
+        BenchMode::Conn(a) => connections(a),
+        BenchMode::Merge(a) => merge(a),
+    }
+}
+
+/// Validates the load flags of `mode` (pubsub or pub).
+fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
+    let conn = conn::resolve(&args.conn, "bench")?;
+    if !args.rate.is_finite() || args.rate <= 0.0 {
+        return Err(usage(format!(
+            "--rate {}: messages per second must be above 0",
+            args.rate
+        )));
+    }
+    if args.size < header::LEN as u64 {
+        return Err(usage(format!(
+            "--size {}: payloads carry a {}-byte header (publisher, sequence, send time); use --size {} or more",
+            args.size,
+            header::LEN,
+            header::LEN
+        )));
+    }
+    let size = usize::try_from(args.size)
+        .ok()
+        .filter(|&s| s <= 268_435_455 - 65_540)
+        .ok_or_else(|| usage(format!("--size {}: larger than an MQTT packet", args.size)))?;
+    let subscribers = match (mode, args.subscribers) {
+        ("pub", Some(_)) => {
+            return Err(usage("--subscribers: bench pub has none; use bench pubsub"))
+        }
+        ("pub", None) => 0,
+        (_, n) => n.unwrap_or(1),
+    };
+    let publishers = args.clients as usize;
+    for i in [0, publishers - 1] {
+        let t = args.topic.replace("%i", &i.to_string());
+        topic::validate_name(&t).map_err(|e| usage(format!("-t/--topic {t:?}: {e}")))?;
+    }
+    if publishers > 1 && !args.topic.contains("%i") {
+        return Err(usage(
+            "-t/--topic: with several publishers the template needs %i, so that each publisher has its own topic (the delivery checks count per topic)",
+        ));
+    }
+    let duration = match (args.count, args.duration) {
+        (None, None) => Some(Duration::from_secs(10)),
+        (_, d) => d,
+    };
+    if duration.is_some_and(|d| d.is_zero()) {
+        return Err(usage("--duration must be above 0"));
+    }
+    Ok(run::PubSubPlan {
+        conn,
+        publishers,
+        subscribers: subscribers as usize,
+        rate: args.rate,
+        count: args.count,
+        duration,
+        warmup: args.warmup,
+        size,
+        qos: args.qos,
+        topic: args.topic.clone(),
+        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
+        inflight: usize::from(args.inflight),
+        progress: !args.quiet,
+    })
+}
+
+fn load(args: BenchLoadArgs, mode: &str) -> Result<()> {
+    let plan = resolve(&args, mode)?;
+    let report = runtime()?.block_on(run::pubsub(plan, mode))?;
+    print(&report, args.json)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn default_prefix() -> String {
+    format!("mqttkit-bench-{}-", std::process::id())
+}
+
+fn sub(args: BenchSubArgs) -> Result<()> {
+    let conn = conn::resolve(&args.conn, "bench")?;
+    topic::validate_filter(&args.topic)
+        .map_err(|e| usage(format!("-t/--topic {:?}: {e}", args.topic)))?;
+    let duration = match (args.count, args.duration) {
+        (None, None) => Some(Duration::from_secs(10)),
+        (_, d) => d,
+    };
+    if duration.is_some_and(|d| d.is_zero()) {
+        return Err(usage("--duration must be above 0"));
+    }
+    let plan = run::SubPlan {
+        conn,
+        subscribers: args.clients as usize,
+        filter: args.topic.clone(),
+        qos: args.qos,
+        count: args.count,
+        duration,
+        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
+        progress: !args.quiet,
+    };
+    let report = runtime()?.block_on(run::sub(plan))?;
+    print(&report, args.json)
+}
+
+fn connections(args: BenchConnArgs) -> Result<()> {
+    let conn = conn::resolve(&args.conn, "bench")?;
+    if !args.connect_rate.is_finite() || args.connect_rate <= 0.0 {
+        return Err(usage(format!(
+            "--connect-rate {}: connections per second must be above 0",
+            args.connect_rate
+        )));
+    }
+    let plan = run::ConnPlan {
+        conn,
+        clients: args.clients as usize,
+        rate: args.connect_rate,
+        hold: args.duration,
+        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
+        progress: !args.quiet,
+    };
+    let report = runtime()?.block_on(run::connections(plan))?;
+    print(&report, args.json)
+}
+
+fn merge(args: BenchMergeArgs) -> Result<()> {
+    let reports = args
+        .reports
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Report::from_json(&text).with_context(|| path.display().to_string())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    print(&Report::merge(&reports)?, args.json)
+}
+
+fn print(report: &Report, json: bool) -> Result<()> {
+    let text = if json {
+        render::json(report)? + "\n"
+    } else {
+        render::text(report)
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
