@@ -445,6 +445,16 @@ pub fn is_refusal(err: &anyhow::Error) -> bool {
     matches!(err.downcast_ref::<Error>(), Some(Error::Refused { .. }))
 }
 
+/// Socket options for every connection: TCP_NODELAY (rumqttc leaves Nagle's algorithm on,
+/// which holds small packets such as PUBACK back for up to ~40 ms), and a per-attempt connect
+/// timeout matching --connect-timeout (rumqttc's own default is 5 s).
+fn network_options(config: &ConnectConfig) -> rumqttc::NetworkOptions {
+    let mut n = rumqttc::NetworkOptions::new();
+    n.set_tcp_nodelay(true);
+    n.set_connection_timeout(config.connect_timeout.as_secs_f64().ceil().max(1.0) as u64);
+    n
+}
+
 fn options_v311(config: &ConnectConfig) -> rumqttc::MqttOptions {
     let mut o = rumqttc::MqttOptions::new(&config.client_id, broker_address(config), config.port);
     o.set_transport(rumqttc_transport(&config.transport));
@@ -472,6 +482,7 @@ fn options_v5(config: &ConnectConfig) -> v5::MqttOptions {
     o.set_clean_start(config.clean_session);
     o.set_max_packet_size(Some(MAX_PACKET_SIZE as u32));
     o.set_session_expiry_interval(config.session_expiry);
+    o.set_network_options(network_options(config));
     if let Some((u, p)) = &config.credentials {
         o.set_credentials(u, p);
     }
@@ -494,7 +505,8 @@ pub async fn connect(config: &ConnectConfig) -> Result<Connection> {
     }
     let (client, mut events) = match config.protocol {
         Protocol::V311 => {
-            let (c, e) = rumqttc::AsyncClient::new(options_v311(config), REQUEST_CAPACITY);
+            let (c, mut e) = rumqttc::AsyncClient::new(options_v311(config), REQUEST_CAPACITY);
+            e.set_network_options(network_options(config));
             (Client::V311(c), Events::V311(Box::new(e)))
         }
         Protocol::V5 => {
