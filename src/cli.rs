@@ -486,13 +486,8 @@ pub struct BenchSubArgs {
     #[arg(long, value_name = "PREFIX")]
     pub client_prefix: Option<String>,
 
-    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
-    #[arg(long)]
-    pub json: bool,
-
-    /// No progress lines on stderr.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub report: BenchReportArgs,
 
     /// Print help.
     #[arg(long, action = ArgAction::Help)]
@@ -501,6 +496,18 @@ pub struct BenchSubArgs {
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]
     pub conn: ConnectOpts,
+}
+
+/// How a benchmark reports: shared by every bench mode that runs a load.
+#[derive(Debug, Args)]
+pub struct BenchReportArgs {
+    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress lines on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// `mqttkit bench conn`.
@@ -525,13 +532,8 @@ pub struct BenchConnArgs {
     #[arg(long, value_name = "PREFIX")]
     pub client_prefix: Option<String>,
 
-    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
-    #[arg(long)]
-    pub json: bool,
-
-    /// No progress lines on stderr.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub report: BenchReportArgs,
 
     /// Print help.
     #[arg(long, action = ArgAction::Help)]
@@ -596,13 +598,8 @@ pub struct BenchLoadArgs {
           value_parser = clap::value_parser!(u16).range(1..=100))]
     pub inflight: u16,
 
-    /// Write the report as one JSON document on stdout (schema: docs/bench.md).
-    #[arg(long)]
-    pub json: bool,
-
-    /// No progress lines on stderr.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub report: BenchReportArgs,
 
     /// Print help.
     #[arg(long, action = ArgAction::Help)]

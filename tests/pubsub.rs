@@ -3,7 +3,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use assert_cmd::cargo::CommandCargoExt;
@@ -234,24 +234,6 @@ async fn pub_fails_when_the_connection_drops_before_the_ack() {
 }
 
 /// Starts `mqttkit sub` with piped stdout.
-fn spawn_sub(port: u16, args: &[&str]) -> Child {
-    mqttkit(port, args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-async fn wait_output(child: Child) -> Output {
-    tokio::time::timeout(
-        WAIT * 2,
-        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()),
-    )
-    .await
-    .expect("mqttkit sub did not exit")
-    .unwrap()
-}
-
 /// Waits until `count` sessions hold a subscription matching `topic` (the `mqttkit sub`
 /// processes started before have subscribed).
 async fn wait_subscribed(broker: &TestBroker, topic: &str, count: usize) {
@@ -269,8 +251,8 @@ async fn wait_subscribed(broker: &TestBroker, topic: &str, count: usize) {
 async fn sub_prints_payloads_and_verbose_lines_and_stops_after_count() {
     let broker = TestBroker::start().await;
     let port = broker.addr.port();
-    let plain = spawn_sub(port, &["sub", "-t", "o/#", "-C", "3"]);
-    let verbose = spawn_sub(port, &["sub", "-t", "o/#", "-C", "3", "-v"]);
+    let plain = spawn_mqttkit(port, &["sub", "-t", "o/#", "-C", "3"]);
+    let verbose = spawn_mqttkit(port, &["sub", "-t", "o/#", "-C", "3", "-v"]);
     wait_subscribed(&broker, "o/x", 2).await;
     let mut publisher = broker.client("pub").await;
     for (t, m) in [("o/a", &b"1"[..]), ("o/b", b""), ("o/c", b"three words")] {
@@ -339,9 +321,9 @@ async fn sub_retained_handling_r_retained_only_remove_retained() {
         .await;
 
     // -R skips the retained ones and prints the live one.
-    let skip = spawn_sub(port, &["sub", "-t", "k/#", "-R", "-C", "1"]);
+    let skip = spawn_mqttkit(port, &["sub", "-t", "k/#", "-R", "-C", "1"]);
     // --retained-only prints both retained messages and exits at the live one.
-    let only = spawn_sub(port, &["sub", "-t", "k/#", "--retained-only", "-v"]);
+    let only = spawn_mqttkit(port, &["sub", "-t", "k/#", "--retained-only", "-v"]);
     wait_subscribed(&broker, "k/x", 2).await;
     publisher
         .publish("k/3", b"live", QoS::AtLeastOnce, false)
@@ -381,7 +363,7 @@ async fn sub_retained_handling_r_retained_only_remove_retained() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sub_filter_out_hides_matching_topics() {
     let broker = TestBroker::start().await;
-    let sub = spawn_sub(
+    let sub = spawn_mqttkit(
         broker.addr.port(),
         &["sub", "-t", "f/#", "-T", "f/noise/#", "-v", "-C", "1"],
     );
@@ -412,7 +394,7 @@ async fn sub_survives_a_broker_restart_and_resubscribes() {
         child
     };
     let mut broker = start(port);
-    let sub = spawn_sub(port, &["sub", "-t", "restart", "-C", "2", "-W", "20"]);
+    let sub = spawn_mqttkit(port, &["sub", "-t", "restart", "-C", "2", "-W", "20"]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let publish = |m: &'static str| mqttkit(port, &["pub", "-t", "restart", "-m", m, "-q", "1"]);
     assert!(output(publish("before")).await.status.success());
@@ -472,7 +454,7 @@ async fn a_5_mb_binary_payload_round_trips_byte_for_byte() {
         .collect();
     let file = dir.path().join("big.bin");
     std::fs::write(&file, &payload).unwrap();
-    let sub = spawn_sub(port, &["sub", "-t", "big", "-q", "1", "-C", "1", "-N"]);
+    let sub = spawn_mqttkit(port, &["sub", "-t", "big", "-q", "1", "-C", "1", "-N"]);
     wait_subscribed(&broker, "big", 1).await;
     let out = output(mqttkit(
         port,
@@ -492,7 +474,7 @@ async fn sub_ctrl_c_sends_disconnect_and_exits_0() {
     let broker = TestBroker::start().await;
     let port = broker.addr.port();
     let mut watcher = subscriber(&broker, "gone").await;
-    let sub = spawn_sub(
+    let sub = spawn_mqttkit(
         port,
         &[
             "sub",

@@ -4,7 +4,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Child, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 use common::*;
@@ -16,20 +16,6 @@ use tokio::net::TcpListener;
 async fn run(port: u16, args: &[&str]) -> Output {
     let mut cmd = mqttkit(port, args);
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn spawn(port: u16, args: &[&str]) -> Child {
-    mqttkit(port, args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-async fn finish(child: Child) -> Output {
-    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap()
 }
@@ -292,7 +278,7 @@ async fn killed_sim_leaves_its_will() {
     watcher
         .subscribe("devices/+/status", QoS::AtLeastOnce)
         .await;
-    let mut sim = spawn(
+    let mut sim = spawn_mqttkit(
         broker.addr.port(),
         &["sim", "--status", "--sensor", "battery:1s"],
     );
@@ -300,7 +286,7 @@ async fn killed_sim_leaves_its_will() {
     assert_eq!(&online.payload[..], b"online");
     watcher.ack(&online).await;
     sim.kill().unwrap(); // SIGKILL: no DISCONNECT, so the broker publishes the will [MQTT-3.1.2-8]
-    let _ = finish(sim).await;
+    let _ = wait_output(sim).await;
     let will = watcher.recv_publish().await;
     assert_eq!(&will.payload[..], b"offline");
     broker.stop().await;
@@ -317,7 +303,7 @@ async fn qos1_readings_survive_a_broker_restart_without_gaps() {
     let mut sub = RawClient::open(broker.addr).await;
     sub.connect(connect_packet("collector", false, 60)).await;
     sub.subscribe("sensors/#", QoS::AtLeastOnce).await;
-    let sim = spawn(
+    let sim = spawn_mqttkit(
         port,
         &[
             "sim",
@@ -371,7 +357,7 @@ async fn qos1_readings_survive_a_broker_restart_without_gaps() {
                 .unwrap(),
         );
     }
-    let out = finish(sim).await;
+    let out = wait_output(sim).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let missing: Vec<u64> = (1..=COUNT).filter(|s| !seqs.contains(s)).collect();
     assert!(
@@ -409,7 +395,7 @@ async fn qos1_unacknowledged_readings_are_resent_after_a_drop() {
     sub.connect(connect_packet("collector", true, 0)).await;
     // QoS 0 deliveries: the collector sends nothing more, so the fault never closes it.
     sub.subscribe("sensors/#", QoS::AtMostOnce).await;
-    let sim = spawn(
+    let sim = spawn_mqttkit(
         broker.addr.port(),
         &[
             "sim",
@@ -434,7 +420,7 @@ async fn qos1_unacknowledged_readings_are_resent_after_a_drop() {
             break;
         }
     }
-    let out = finish(sim).await;
+    let out = wait_output(sim).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let missing: Vec<u64> = (1..=COUNT).filter(|s| !seen.contains_key(s)).collect();
     assert!(missing.is_empty(), "missing {missing:?}");

@@ -3,28 +3,10 @@
 
 mod common;
 
-use std::process::{Child, Output, Stdio};
+use std::process::Child;
 
 use common::*;
 use rumqttc::mqttbytes::QoS;
-
-fn spawn(port: u16, args: &[&str]) -> Child {
-    mqttkit(port, args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-async fn finish(child: Child) -> Output {
-    tokio::time::timeout(
-        WAIT * 2,
-        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()),
-    )
-    .await
-    .expect("the process did not exit in time")
-    .unwrap()
-}
 
 fn signal(child: &Child, name: &str) {
     let ok = std::process::Command::new("kill")
@@ -52,7 +34,7 @@ async fn online_is_retained_and_repeated_as_a_heartbeat() {
     watcher
         .subscribe("devices/pump1/status", QoS::AtLeastOnce)
         .await;
-    let status = spawn(
+    let status = spawn_mqttkit(
         broker.addr.port(),
         &[
             "status",
@@ -73,7 +55,7 @@ async fn online_is_retained_and_repeated_as_a_heartbeat() {
         b"online"
     );
     signal(&status, "TERM");
-    let out = finish(status).await;
+    let out = wait_output(status).await;
     assert!(out.status.success(), "{}", stderr(&out));
     broker.stop().await;
 }
@@ -85,12 +67,12 @@ async fn kill_9_leaves_the_will_offline_retained() {
     watcher
         .subscribe("devices/x/status", QoS::AtLeastOnce)
         .await;
-    let mut status = spawn(broker.addr.port(), &["status", "-t", "devices/x/status"]);
+    let mut status = spawn_mqttkit(broker.addr.port(), &["status", "-t", "devices/x/status"]);
     let p = watcher.recv_publish().await;
     assert_eq!(&p.payload[..], b"online");
     watcher.ack(&p).await;
     status.kill().unwrap(); // SIGKILL: no DISCONNECT, so the broker publishes the will [MQTT-3.1.2-8]
-    let _ = finish(status).await;
+    let _ = wait_output(status).await;
     let will = watcher.recv_publish().await;
     assert_eq!(&will.payload[..], b"offline");
     watcher.ack(&will).await;
@@ -108,7 +90,7 @@ async fn sigint_and_sigterm_publish_offline_before_disconnecting() {
         let topic = format!("devices/{sig}/status");
         let mut watcher = broker.client("watcher").await;
         watcher.subscribe(&topic, QoS::AtLeastOnce).await;
-        let status = spawn(
+        let status = spawn_mqttkit(
             broker.addr.port(),
             &[
                 "status",
@@ -124,7 +106,7 @@ async fn sigint_and_sigterm_publish_offline_before_disconnecting() {
         assert_eq!(&p.payload[..], b"here");
         watcher.ack(&p).await;
         signal(&status, sig);
-        let out = finish(status).await;
+        let out = wait_output(status).await;
         assert!(out.status.success(), "SIG{sig}: {}", stderr(&out));
         // "gone" comes from the process itself (it disconnected cleanly, so no will follows).
         let p = watcher.recv_publish().await;
@@ -142,7 +124,7 @@ async fn json_payloads_carry_time_and_uptime() {
     let broker = TestBroker::start().await;
     let mut watcher = broker.client("watcher").await;
     watcher.subscribe("d/j", QoS::AtLeastOnce).await;
-    let status = spawn(
+    let status = spawn_mqttkit(
         broker.addr.port(),
         &["status", "-t", "d/j", "--json", "--interval", "200ms"],
     );
@@ -155,7 +137,7 @@ async fn json_payloads_carry_time_and_uptime() {
         assert!(v["uptime_s"].as_f64().unwrap() >= 0.0);
     }
     signal(&status, "INT");
-    let _ = finish(status).await;
+    let _ = wait_output(status).await;
     let p = watcher.recv_publish().await;
     let v: serde_json::Value = serde_json::from_slice(&p.payload).unwrap();
     assert_eq!(v["status"], "offline");
@@ -175,12 +157,12 @@ async fn watch_expect_online_succeeds_or_times_out_with_27() {
         "--timeout",
         "1s",
     ];
-    let out = finish(spawn(port, &watch)).await;
+    let out = wait_output(spawn_mqttkit(port, &watch)).await;
     assert_eq!(out.status.code(), Some(27), "{}", stderr(&out));
     assert!(stderr(&out).contains("Timed out"), "{}", stderr(&out));
 
-    let status = spawn(port, &["status", "-t", "devices/pump7/status"]);
-    let out = finish(spawn(
+    let status = spawn_mqttkit(port, &["status", "-t", "devices/pump7/status"]);
+    let out = wait_output(spawn_mqttkit(
         port,
         &[
             "status",
@@ -198,10 +180,10 @@ async fn watch_expect_online_succeeds_or_times_out_with_27() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.trim_end().ends_with(" pump7 online"), "{text}");
     signal(&status, "INT");
-    let _ = finish(status).await;
+    let _ = wait_output(status).await;
 
     // --json: one object per change.
-    let out = finish(spawn(
+    let out = wait_output(spawn_mqttkit(
         port,
         &[
             "status",
@@ -237,7 +219,7 @@ async fn bad_options_are_usage_errors() {
         (&["status"][..], "--watch FILTER"),
         (&["status", "--watch", "a/#/b"][..], "--watch"),
     ] {
-        let out = finish(spawn(1, args)).await;
+        let out = wait_output(spawn_mqttkit(1, args)).await;
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
     }

@@ -82,14 +82,14 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
         topic: args.topic.clone(),
         client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
         inflight: usize::from(args.inflight),
-        progress: !args.quiet,
+        progress: !args.report.quiet,
     })
 }
 
 fn load(args: BenchLoadArgs, mode: &str) -> Result<()> {
     let plan = resolve(&args, mode)?;
     let report = runtime()?.block_on(run::pubsub(plan, mode))?;
-    print(&report, args.json)
+    print(&report, args.report.json)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -122,10 +122,10 @@ fn sub(args: BenchSubArgs) -> Result<()> {
         count: args.count,
         duration,
         client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
-        progress: !args.quiet,
+        progress: !args.report.quiet,
     };
     let report = runtime()?.block_on(run::sub(plan))?;
-    print(&report, args.json)
+    print(&report, args.report.json)
 }
 
 fn connections(args: BenchConnArgs) -> Result<()> {
@@ -142,10 +142,10 @@ fn connections(args: BenchConnArgs) -> Result<()> {
         rate: args.connect_rate,
         hold: args.duration,
         client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
-        progress: !args.quiet,
+        progress: !args.report.quiet,
     };
     let report = runtime()?.block_on(run::connections(plan))?;
-    print(&report, args.json)
+    print(&report, args.report.json)
 }
 
 fn merge(args: BenchMergeArgs) -> Result<()> {

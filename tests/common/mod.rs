@@ -409,3 +409,23 @@ pub fn mqttkit(port: u16, args: &[&str]) -> Command {
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Starts `mqttkit` like [`mqttkit`] does, with stdout and stderr captured.
+pub fn spawn_mqttkit(port: u16, args: &[&str]) -> Child {
+    mqttkit(port, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits (off the async runtime, at most twice [`WAIT`]) for a spawned process to exit.
+pub async fn wait_output(child: Child) -> std::process::Output {
+    tokio::time::timeout(
+        WAIT * 2,
+        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()),
+    )
+    .await
+    .expect("the process did not exit in time")
+    .unwrap()
+}
