@@ -3,7 +3,7 @@
 //! [`ConnectOpts`] (the flags) are resolved once by [`resolve`] into a validated
 //! [`ConnectConfig`]: every bad value or combination is a usage error naming its flag, found
 //! before any socket opens. [`connect`] then builds rumqttc's options and waits for CONNACK,
-//! turning a refusal into [`Error::Refused`] with the broker's return code. [`transport`] picks
+//! turning a refusal into [`crate::error::Error::Refused`] with the broker's return code. [`transport`] picks
 //! TCP, TLS, WebSocket or WebSocket over TLS from the URL scheme and the TLS flags.
 
 mod client;
