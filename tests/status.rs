@@ -4,6 +4,7 @@
 mod common;
 
 use std::process::Child;
+use std::time::Duration;
 
 use common::*;
 use rumqttc::mqttbytes::QoS;
@@ -223,4 +224,44 @@ async fn bad_options_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_started_before_its_broker_keeps_trying() {
+    let port = free_port();
+    let status = spawn_mqttkit(port, &["status", "-t", "devices/early/status"]);
+    let sim = spawn_mqttkit(
+        port,
+        &[
+            "sim",
+            "--sensor",
+            "battery:10ms",
+            "--count",
+            "2",
+            "--topic",
+            "early/{sensor}",
+        ],
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await; // both are retrying by now
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let broker = TestBroker::start_on(listener, mqttkit::broker::BrokerConfig::default());
+    let out = wait_output(sim).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2 readings from 1 device(s)"),
+        "{}",
+        stderr(&out)
+    );
+    let mut watcher = broker.client("watcher").await;
+    watcher
+        .subscribe("devices/early/status", QoS::AtLeastOnce)
+        .await;
+    let p = watcher.recv_publish().await;
+    assert_eq!(&p.payload[..], b"online");
+    signal(&status, "INT");
+    let out = wait_output(status).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    broker.stop().await;
 }

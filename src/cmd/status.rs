@@ -109,10 +109,16 @@ fn payload(state: &str, json: bool, now: SystemTime, uptime: Option<Duration>) -
 
 async fn announce(plan: Announce) -> Result<()> {
     let stop = super::shutdown_signal();
+    tokio::pin!(stop);
     let started = Instant::now();
+    // A device may start before its broker: it keeps trying until stopped.
+    let connected = tokio::select! {
+        connected = conn::connect_retrying(&plan.conn) => connected,
+        () = &mut stop => return Ok(()),
+    };
     let conn::Connection {
         client, mut events, ..
-    } = conn::connect(&plan.conn).await?;
+    } = connected?;
     let online = |plan: &Announce| {
         payload(
             &plan.online,
@@ -129,7 +135,6 @@ async fn announce(plan: Announce) -> Result<()> {
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut backoff = Backoff::default();
     let mut connected = true;
-    tokio::pin!(stop);
     loop {
         tokio::select! {
             () = &mut stop => break,

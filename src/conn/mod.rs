@@ -17,7 +17,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use rumqttc::QoS;
 
-pub use client::{connect, is_refusal, Client, Connection, Event, Events, Message, Reason};
+pub use client::{
+    connect, connect_retrying, is_refusal, Client, Connection, Event, Events, Message, Reason,
+};
 pub use options::{parse_duration, ConnectOpts};
 pub use transport::{rumqttc_transport, TlsOpts, TransportConfig};
 

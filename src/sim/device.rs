@@ -101,11 +101,14 @@ struct State {
 impl DeviceRun {
     /// Runs the device; an error ends it (refused connection, gave up reconnecting).
     pub async fn run(self) -> Result<()> {
+        // A device may start before its broker: it keeps trying until stopped.
+        let connected = tokio::select! {
+            connected = conn::connect_retrying(&self.conn) => connected,
+            () = self.stop.cancelled() => return Ok(()),
+        };
         let conn::Connection {
             client, mut events, ..
-        } = conn::connect(&self.conn)
-            .await
-            .with_context(|| format!("device {}", self.spec.name))?;
+        } = connected.with_context(|| format!("device {}", self.spec.name))?;
         Stats::bump(&self.stats.connected);
         let mut sensors = self.sensors();
         let mut st = State {
