@@ -482,9 +482,12 @@ pub struct BenchSubArgs {
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub duration: Option<Duration>,
 
-    /// Client id prefix; "sub-N" follows [default: mqttkit-bench-PID-].
-    #[arg(long, value_name = "PREFIX")]
-    pub client_prefix: Option<String>,
+    /// New connections per second while connecting [default: all at once].
+    #[arg(long, value_name = "RATE")]
+    pub connect_rate: Option<f64>,
+
+    #[command(flatten)]
+    pub client: BenchClientArgs,
 
     #[command(flatten)]
     pub report: BenchReportArgs,
@@ -496,6 +499,21 @@ pub struct BenchSubArgs {
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]
     pub conn: ConnectOpts,
+}
+
+/// How bench clients identify themselves and where they connect from: shared by every bench
+/// mode that connects.
+#[derive(Debug, Args)]
+pub struct BenchClientArgs {
+    /// Client id prefix; the role and index follow (pub-0, sub-0, conn-0)
+    /// [default: mqttkit-bench-PID-].
+    #[arg(long, value_name = "PREFIX")]
+    pub client_prefix: Option<String>,
+
+    /// Local source addresses, comma-separated, used by the clients in turn: each address
+    /// has its own ~28k ephemeral ports towards one broker.
+    #[arg(long, value_name = "ADDR,...", value_delimiter = ',')]
+    pub ifaddr: Vec<IpAddr>,
 }
 
 /// How a benchmark reports: shared by every bench mode that runs a load.
@@ -528,9 +546,8 @@ pub struct BenchConnArgs {
     #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
     pub duration: Duration,
 
-    /// Client id prefix; "conn-N" follows [default: mqttkit-bench-PID-].
-    #[arg(long, value_name = "PREFIX")]
-    pub client_prefix: Option<String>,
+    #[command(flatten)]
+    pub client: BenchClientArgs,
 
     #[command(flatten)]
     pub report: BenchReportArgs,
@@ -564,6 +581,12 @@ pub struct BenchLoadArgs {
     #[arg(long, default_value_t = 1000.0, value_name = "RATE")]
     pub rate: f64,
 
+    /// Time between two messages of each publisher, instead of --rate (the total rate is
+    /// then clients / interval).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION",
+          conflicts_with = "rate")]
+    pub interval: Option<Duration>,
+
     /// Messages in total (warm-up included), shared by the publishers.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
@@ -585,18 +608,27 @@ pub struct BenchLoadArgs {
           value_parser = clap::value_parser!(u8).range(0..=2))]
     pub qos: u8,
 
-    /// Topic template: %i is the publisher's index (from 0).
+    /// Topic template: %i the publisher's index (from 0), %c its client id, %h this
+    /// machine's host name, %% a percent sign.
     #[arg(short = 't', long, default_value = "bench/%i", value_name = "TEMPLATE")]
     pub topic: String,
 
-    /// Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-].
-    #[arg(long, value_name = "PREFIX")]
-    pub client_prefix: Option<String>,
+    /// Publish with the retain flag (the broker keeps the last message of every topic).
+    #[arg(short = 'r', long)]
+    pub retain: bool,
 
-    /// Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100).
+    /// Unacknowledged QoS 1/2 messages per publisher (an MQTT 5 broker's Receive Maximum
+    /// lowers it).
     #[arg(long, default_value_t = 100, value_name = "N",
-          value_parser = clap::value_parser!(u16).range(1..=100))]
+          value_parser = clap::value_parser!(u16).range(1..=65_000))]
     pub inflight: u16,
+
+    /// New connections per second while connecting [default: all at once].
+    #[arg(long, value_name = "RATE")]
+    pub connect_rate: Option<f64>,
+
+    #[command(flatten)]
+    pub client: BenchClientArgs,
 
     #[command(flatten)]
     pub report: BenchReportArgs,

@@ -7,11 +7,17 @@
 //! - [`Delivery`]: per-publisher loss, duplication and order checks of one subscriber.
 //! - [`Report`]: the serialisable result, with each histogram in hdrhistogram's V2 format so
 //!   that reports can be [merged](Report::merge).
-//! - [`render`]: text and JSON renderers; [`run`]: the load generators.
+//! - [`render`]: text and JSON renderers; [`run`]: the load generators, built from
+//!   [`publisher`] and [`subscriber`] on the lean client [`wire`].
 
+pub mod client;
 pub mod pacer;
+pub mod publisher;
 pub mod render;
 pub mod run;
+pub mod subscriber;
+pub mod template;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -63,8 +69,9 @@ impl Schedule {
 
 /// The payload header every bench message starts with.
 pub mod header {
-    /// Bytes: publisher index, sequence number, intended send time (ns after the epoch), each
-    /// a big-endian u64.
+    /// Bytes: publisher index, sequence number, intended send time (ns after the Unix epoch,
+    /// on the publishing process's monotonic clock set once from the wall clock), each a
+    /// big-endian u64.
     pub const LEN: usize = 24;
 
     /// Writes the header into the first [`LEN`] bytes of `buf`.

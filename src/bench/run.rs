@@ -1,41 +1,71 @@
-//! The load generators: open-loop publishers and checking subscribers, all in one process
-//! so that one monotonic epoch (an `Instant`) times every message.
+//! The load generators: open-loop publishers and checking subscribers on the lean client
+//! ([`super::wire`]), all in one process so that one monotonic epoch times every message;
+//! connection holders for `bench conn`.
 
-use std::collections::{HashMap, VecDeque};
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
-use bytes::Bytes;
+use anyhow::{Context as _, Result};
 use hdrhistogram::Histogram;
-use rumqttc::QoS;
 use tokio::task::JoinSet;
 use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
+use super::client::ClientSpec;
 use super::pacer::Pacer;
-use super::{header, new_histogram, record, Counts, Delivery, Load, Report, Schedule};
-use crate::conn::{self, Backoff, ConnectConfig, Connection, Event};
-use crate::error::Error;
+use super::template::Template;
+use super::wire::{Wire, IDLE_CHUNK, LOAD_CHUNK};
+use super::{
+    new_histogram, publisher, record, subscriber, Counts, Delivery, Load, Report, Schedule,
+};
+use crate::conn::{Backoff, ConnectConfig};
 
 /// How long publishers wait for outstanding acknowledgements, and subscribers for missing
 /// messages, once publishing has ended.
-const DRAIN: Duration = Duration::from_secs(5);
+pub const DRAIN: Duration = Duration::from_secs(5);
 /// Subscribers stop early when nothing arrived for this long after publishing ended.
-const QUIET: Duration = Duration::from_secs(1);
+pub const QUIET: Duration = Duration::from_secs(1);
 /// A message sent later than this after its intended time counts as late.
-const LATE: Duration = Duration::from_millis(1);
+pub const LATE: Duration = Duration::from_millis(1);
 /// Time between the last connection and the first scheduled message.
 const LEAD: Duration = Duration::from_millis(20);
+
+/// How clients connect: shared settings, source addresses and ramp-up.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    /// Connection settings (the client id is replaced per client).
+    pub conn: ConnectConfig,
+    /// Client id prefix.
+    pub prefix: String,
+    /// Source addresses, used in turn (`--ifaddr`); empty: the system's choice.
+    pub sources: Vec<IpAddr>,
+    /// New connections per second (`None`: all at once).
+    pub connect_rate: Option<f64>,
+}
+
+impl Clients {
+    /// The connection of client `i` in `role` ("pub", "sub", "conn").
+    pub fn spec(&self, role: &str, i: usize, chunk: usize) -> ClientSpec {
+        let mut config = self.conn.clone();
+        config.client_id = format!("{}{role}-{i}", self.prefix);
+        let source = (!self.sources.is_empty()).then(|| self.sources[i % self.sources.len()]);
+        ClientSpec {
+            config,
+            source,
+            chunk,
+        }
+    }
+}
 
 /// A validated publish/subscribe benchmark.
 #[derive(Debug, Clone)]
 pub struct PubSubPlan {
-    /// Connection settings (the client id is replaced per client).
-    pub conn: ConnectConfig,
+    /// How the clients connect.
+    pub clients: Clients,
     /// Publishing clients.
     pub publishers: usize,
     /// Subscribing clients; each subscribes to every publisher's topic.
@@ -52,10 +82,10 @@ pub struct PubSubPlan {
     pub size: usize,
     /// QoS.
     pub qos: u8,
-    /// Topic template; `%i` is the publisher index.
-    pub topic: String,
-    /// Client id prefix.
-    pub client_prefix: String,
+    /// Retain flag of every publish.
+    pub retain: bool,
+    /// Topic template.
+    pub topic: Template,
     /// Unacknowledged QoS 1/2 messages per publisher.
     pub inflight: usize,
     /// Show progress on stderr.
@@ -63,12 +93,13 @@ pub struct PubSubPlan {
 }
 
 impl PubSubPlan {
-    /// The topic of publisher `i`.
-    pub fn topic_of(&self, i: usize) -> String {
-        self.topic.replace("%i", &i.to_string())
+    /// The topic of publisher `i`, whose client id is `client_id`.
+    pub fn topic_of(&self, i: usize, client_id: &str) -> String {
+        self.topic.expand(i, client_id)
     }
 
-    fn messages_of(&self, i: usize) -> u64 {
+    /// Messages publisher `i` sends (`u64::MAX`: until the time is up).
+    pub fn messages_of(&self, i: usize) -> u64 {
         match self.count {
             Some(n) => {
                 let p = self.publishers as u64;
@@ -78,95 +109,131 @@ impl PubSubPlan {
         }
     }
 
-    fn client(&self, role: &str, i: usize) -> ConnectConfig {
-        let mut c = self.conn.clone();
-        c.client_id = format!("{}{role}-{i}", self.client_prefix);
-        c
+    /// The timetable of publisher `i`: the publishers take turns, evenly spaced.
+    pub fn schedule_of(&self, i: usize) -> Schedule {
+        Schedule {
+            offset: Duration::from_secs_f64(i as f64 / self.rate),
+            rate: self.rate / self.publishers as f64,
+        }
     }
 }
 
 /// Counters shared with the progress display.
 #[derive(Debug, Default)]
-struct Live {
-    sent: AtomicU64,
-    acked: AtomicU64,
-    received: AtomicU64,
-    errors: AtomicU64,
-    reconnects: AtomicU64,
+pub struct Live {
+    /// Messages acknowledged.
+    pub acked: AtomicU64,
+    /// Messages received by all subscribers.
+    pub received: AtomicU64,
+    /// Refused publishes and lost connections.
+    pub errors: AtomicU64,
+    /// Reconnections.
+    pub reconnects: AtomicU64,
     /// Messages sent by all publishers so far (final once publishing has ended).
-    sent_all: AtomicU64,
+    pub sent_all: AtomicU64,
     /// Connections open (bench conn).
-    connected: AtomicU64,
+    pub connected: AtomicU64,
 }
 
-struct PubResult {
-    sent_all: u64,
-    unsent: u64,
-    sent: u64,
-    acked: u64,
-    late: u64,
-    max_lag: Duration,
-    errors: u64,
-    reconnects: u64,
-    ack: Histogram<u64>,
-    /// When the last message was sent, after the epoch.
-    last_sent: Duration,
+/// Time since `epoch` (zero before it).
+pub fn since(epoch: Instant) -> Duration {
+    Instant::now().saturating_duration_since(epoch)
 }
 
-struct SubResult {
-    received: u64,
-    delivery: Delivery,
-    errors: u64,
-    reconnects: u64,
-    e2e: Histogram<u64>,
+/// `at` on the wall clock, in ns after the Unix epoch.
+fn unix_ns(at: Instant) -> u64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let at = match at.checked_duration_since(Instant::now()) {
+        Some(ahead) => now + ahead,
+        None => now.saturating_sub(Instant::now().saturating_duration_since(at)),
+    };
+    u64::try_from(at.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Connects every client of `specs` (at `connect_rate` per second when given), subscribing
+/// each to `subscribe` when given; in the order of `specs`.
+async fn open_all(
+    specs: &[ClientSpec],
+    connect_rate: Option<f64>,
+    pacer: &Pacer,
+    subscribe: Option<(Arc<Vec<String>>, u8)>,
+) -> Result<Vec<Wire>> {
+    let start = Instant::now();
+    let mut connecting = JoinSet::new();
+    for (i, spec) in specs.iter().cloned().enumerate() {
+        let wake = connect_rate.map(|r| pacer.at(start + Duration::from_secs_f64(i as f64 / r)));
+        let subscribe = subscribe.clone();
+        connecting.spawn(async move {
+            if let Some(wake) = wake {
+                let _ = wake.await;
+            }
+            let who = spec.config.client_id.clone();
+            let opened = async {
+                let mut wire = spec.connect().await?;
+                if let Some((filters, qos)) = &subscribe {
+                    wire.subscribe(filters, *qos).await?;
+                }
+                Ok::<_, anyhow::Error>(wire)
+            };
+            (i, opened.await.with_context(|| format!("client {who}")))
+        });
+    }
+    let mut wires: Vec<Option<Wire>> = specs.iter().map(|_| None).collect();
+    while let Some(joined) = connecting.join_next().await {
+        let (i, wire) = joined?;
+        wires[i] = Some(wire?);
+    }
+    Ok(wires.into_iter().flatten().collect())
+}
+
+/// A token cancelled at Ctrl-C.
+fn on_ctrl_c() -> CancellationToken {
+    let token = CancellationToken::new();
+    let on_signal = token.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.cancel();
+        }
+    });
+    token
+}
+
+fn merge_into(into: &mut Histogram<u64>, from: &Histogram<u64>) -> Result<()> {
+    into.add(from)
+        .map_err(|e| anyhow::anyhow!("merging histograms: {e:?}"))
 }
 
 /// Runs the benchmark and returns its report.
 pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
     let plan = Arc::new(plan);
     let live = Arc::new(Live::default());
+    let pacer = Arc::new(Pacer::start().context("cannot start the pacer thread")?);
+    let rate = plan.clients.connect_rate;
 
     // Subscribers first, subscribed before anything is published.
-    let mut subs = Vec::new();
-    let filters: Vec<String> = (0..plan.publishers).map(|i| plan.topic_of(i)).collect();
-    let mut connecting = JoinSet::new();
-    for i in 0..plan.subscribers {
-        let config = plan.client("sub", i);
-        let filters = filters.clone();
-        let qos = conn::qos(plan.qos);
-        connecting.spawn(async move { (i, subscribe(config, filters, qos).await) });
-    }
-    while let Some(joined) = connecting.join_next().await {
-        let (i, conn) = joined?;
-        subs.push((i, conn?));
-    }
-    let mut pubs = Vec::new();
-    let mut connecting = JoinSet::new();
-    for i in 0..plan.publishers {
-        let config = plan.client("pub", i);
-        connecting.spawn(async move {
-            let c = conn::connect(&config)
-                .await
-                .with_context(|| format!("publisher {i}"));
-            (i, c)
-        });
-    }
-    while let Some(joined) = connecting.join_next().await {
-        let (i, conn) = joined?;
-        pubs.push((i, conn?));
-    }
+    let pub_specs: Vec<ClientSpec> = (0..plan.publishers)
+        .map(|i| plan.clients.spec("pub", i, LOAD_CHUNK))
+        .collect();
+    let filters: Arc<Vec<String>> = Arc::new(
+        pub_specs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| plan.topic_of(i, &s.config.client_id))
+            .collect(),
+    );
+    let sub_specs: Vec<ClientSpec> = (0..plan.subscribers)
+        .map(|i| plan.clients.spec("sub", i, LOAD_CHUNK))
+        .collect();
+    let subs = open_all(&sub_specs, rate, &pacer, Some((filters.clone(), plan.qos))).await?;
+    let pubs = open_all(&pub_specs, rate, &pacer, None).await?;
 
-    let pacer = Arc::new(Pacer::start().context("cannot start the pacer thread")?);
     let epoch = Instant::now() + LEAD;
+    let epoch_unix_ns = unix_ns(epoch);
     let published = CancellationToken::new();
     // Ctrl-C ends publishing early; the report covers what was sent.
-    let interrupted = CancellationToken::new();
-    let on_signal = interrupted.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
+    let interrupted = on_ctrl_c();
     let finished = CancellationToken::new();
     let progress = tokio::spawn(show_progress(
         live.clone(),
@@ -179,27 +246,34 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
         finished.clone(),
     ));
     let mut sub_tasks = JoinSet::new();
-    for (i, c) in subs {
-        sub_tasks.spawn(subscriber(
-            i,
-            c,
-            plan.clone(),
+    for (i, (wire, spec)) in subs.into_iter().zip(sub_specs).enumerate() {
+        let cx = subscriber::Context {
             epoch,
-            live.clone(),
-            published.clone(),
-        ));
+            epoch_unix_ns,
+            warmup_until_ns: epoch_unix_ns
+                .saturating_add(u64::try_from(plan.warmup.as_nanos()).unwrap_or(u64::MAX)),
+            live: live.clone(),
+            filters: filters.clone(),
+            qos: plan.qos,
+            count_foreign: false,
+        };
+        let until = subscriber::Until::Drained {
+            published: published.clone(),
+        };
+        let delivery = Delivery::new(plan.publishers);
+        sub_tasks.spawn(subscriber::run(i, spec, wire, delivery, cx, until));
     }
     let mut pub_tasks = JoinSet::new();
-    for (i, c) in pubs {
-        pub_tasks.spawn(publisher(
-            i,
-            c,
-            plan.clone(),
+    for (i, (wire, spec)) in pubs.into_iter().zip(pub_specs).enumerate() {
+        let cx = publisher::Context {
+            plan: plan.clone(),
             epoch,
-            live.clone(),
-            pacer.clone(),
-            interrupted.clone(),
-        ));
+            epoch_unix_ns,
+            live: live.clone(),
+            pacer: pacer.clone(),
+            interrupted: interrupted.clone(),
+        };
+        pub_tasks.spawn(publisher::run(i, spec, wire, cx));
     }
 
     let mut sent_by = vec![0u64; plan.publishers];
@@ -221,8 +295,7 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
                 counts.errors += r.errors;
                 counts.reconnects += r.reconnects;
                 last_sent = last_sent.max(r.last_sent);
-                ack.add(&r.ack)
-                    .map_err(|e| anyhow::anyhow!("merging histograms: {e:?}"))?;
+                merge_into(&mut ack, &r.ack)?;
             }
             Err(e) => {
                 failure.get_or_insert(e);
@@ -241,8 +314,7 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
                 counts.out_of_order += r.delivery.out_of_order;
                 counts.errors += r.errors;
                 counts.reconnects += r.reconnects;
-                e2e.add(&r.e2e)
-                    .map_err(|e| anyhow::anyhow!("merging histograms: {e:?}"))?;
+                merge_into(&mut e2e, &r.e2e)?;
             }
             Err(e) => {
                 failure.get_or_insert(e);
@@ -275,294 +347,6 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
         hists.push(("ack", &ack));
     }
     Report::new(mode, load, elapsed, counts, &hists)
-}
-
-/// Connects and subscribes to `filters`, failing when the broker refuses one.
-async fn subscribe(config: ConnectConfig, filters: Vec<String>, qos: QoS) -> Result<Connection> {
-    let id = config.client_id.clone();
-    let mut c = conn::connect(&config)
-        .await
-        .with_context(|| format!("subscriber {id}"))?;
-    if filters.is_empty() {
-        return Ok(c);
-    }
-    c.client.subscribe(&filters, qos).await?;
-    loop {
-        if let Event::SubAck(codes) = c.events.poll().await? {
-            if let Some(Err(reason)) = codes.into_iter().find(Result::is_err) {
-                return Err(Error::RequestRefused(format!(
-                    "subscriber {id}: subscription refused: {reason}"
-                ))
-                .into());
-            }
-            return Ok(c);
-        }
-    }
-}
-
-fn since(epoch: Instant) -> Duration {
-    Instant::now().saturating_duration_since(epoch)
-}
-
-/// One open-loop publisher: message k is due at its schedule's time; a late message is sent at
-/// once and still carries its intended time.
-async fn publisher(
-    i: usize,
-    c: Connection,
-    plan: Arc<PubSubPlan>,
-    epoch: Instant,
-    live: Arc<Live>,
-    pacer: Arc<Pacer>,
-    interrupted: CancellationToken,
-) -> Result<(usize, PubResult)> {
-    let Connection {
-        client, mut events, ..
-    } = c;
-    let n = plan.messages_of(i);
-    let end = plan.duration.map(|d| plan.warmup + d);
-    let schedule = Schedule {
-        offset: Duration::from_secs_f64(i as f64 / plan.rate),
-        rate: plan.rate / plan.publishers as f64,
-    };
-    let topic = plan.topic_of(i);
-    let qos = conn::qos(plan.qos);
-    let acking = plan.qos > 0;
-    let mut buf = vec![0u8; plan.size];
-    let mut r = PubResult {
-        sent_all: 0,
-        unsent: 0,
-        sent: 0,
-        acked: 0,
-        late: 0,
-        max_lag: Duration::ZERO,
-        errors: 0,
-        reconnects: 0,
-        ack: new_histogram(),
-        last_sent: Duration::ZERO,
-    };
-    // Intended times of messages queued but not yet written, then by packet id until acked.
-    let mut queued: VecDeque<Duration> = VecDeque::new();
-    let mut unacked: HashMap<u16, Duration> = HashMap::new();
-    let mut written = 0u64;
-    let mut k = 0u64;
-    let mut blocked = false;
-    let mut drain_until: Option<Instant> = None;
-    let mut backoff = Backoff::default();
-    // The pending wake-up for message `.0`.
-    let mut wake: Option<(u64, tokio::sync::oneshot::Receiver<()>)> = None;
-    loop {
-        // With --duration, publishing ends on time even when behind: what is left is unsent.
-        let producing = k < n
-            && !interrupted.is_cancelled()
-            && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
-        let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
-        if producing && window_open && !blocked {
-            let now = since(epoch);
-            while k < n {
-                let due = schedule.due(k);
-                if due > now || end.is_some_and(|e| due >= e) {
-                    break;
-                }
-                if acking && queued.len() + unacked.len() >= plan.inflight {
-                    break;
-                }
-                header::write(
-                    &mut buf,
-                    i as u64,
-                    k,
-                    u64::try_from(due.as_nanos()).unwrap_or(u64::MAX),
-                );
-                if client
-                    .try_publish(&topic, qos, false, Bytes::copy_from_slice(&buf))
-                    .is_err()
-                {
-                    blocked = true;
-                    break;
-                }
-                let lag = now.saturating_sub(due);
-                r.max_lag = r.max_lag.max(lag);
-                if due >= plan.warmup {
-                    r.sent += 1;
-                    if lag > LATE {
-                        r.late += 1;
-                    }
-                }
-                r.sent_all += 1;
-                r.last_sent = now;
-                live.sent.fetch_add(1, Relaxed);
-                live.sent_all.fetch_add(1, Relaxed);
-                if acking {
-                    queued.push_back(due);
-                }
-                k += 1;
-            }
-        }
-        // With --duration, publishing ends on time even when behind: what is left is unsent.
-        let producing = k < n
-            && !interrupted.is_cancelled()
-            && end.is_none_or(|e| schedule.due(k) < e && since(epoch) < e);
-        let delivered = written >= r.sent_all && queued.is_empty() && unacked.is_empty();
-        if !producing {
-            if delivered {
-                break;
-            }
-            if drain_until.is_none() {
-                drain_until = Some(Instant::now() + DRAIN);
-            }
-        }
-        let window_open = !acking || queued.len() + unacked.len() < plan.inflight;
-        let waiting = producing && window_open && !blocked;
-        if waiting && wake.as_ref().is_none_or(|(m, _)| *m != k) {
-            wake = Some((k, pacer.at(epoch + schedule.due(k))));
-        }
-        tokio::select! {
-            _ = async { (&mut wake.as_mut().expect("armed").1).await }, if waiting => wake = None,
-            () = sleep_until(drain_until.unwrap_or_else(Instant::now).into()), if drain_until.is_some() => break,
-            () = interrupted.cancelled(), if producing => {}
-            event = events.poll() => {
-                blocked = false;
-                match event {
-                    Ok(Event::PublishSent { .. }) if !acking => written += 1,
-                    Ok(Event::PublishSent { pkid }) => {
-                        written += 1;
-                        if let Some(due) = queued.pop_front() {
-                            unacked.insert(pkid, due);
-                        }
-                    }
-                    Ok(Event::Acked { pkid, result }) => {
-                        if let Some(due) = unacked.remove(&pkid) {
-                            match result {
-                                Ok(()) => {
-                                    live.acked.fetch_add(1, Relaxed);
-                                    if due >= plan.warmup {
-                                        r.acked += 1;
-                                        record(&mut r.ack, Schedule::latency(due, since(epoch)));
-                                    }
-                                }
-                                Err(reason) => {
-                                    r.errors += 1;
-                                    live.errors.fetch_add(1, Relaxed);
-                                    warn!("publisher {i}: publish refused: {reason}");
-                                }
-                            }
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        if conn::is_refusal(&e) {
-                            return Err(e.context(format!("publisher {i}")));
-                        }
-                        r.errors += 1;
-                        r.reconnects += 1;
-                        live.errors.fetch_add(1, Relaxed);
-                        live.reconnects.fetch_add(1, Relaxed);
-                        warn!("publisher {i}: {e:#}; reconnecting");
-                        // Their packet ids do not survive a new session: they stay unacked.
-                        written += queued.len() as u64;
-                        queued.clear();
-                        unacked.clear();
-                        if plan.conn.max_reconnects.is_some_and(|m| backoff.attempts >= m) {
-                            return Err(e.context(format!("publisher {i}: gave up reconnecting")));
-                        }
-                        tokio::time::sleep(backoff.next_delay()).await;
-                    }
-                }
-            }
-        }
-    }
-    if let Some(e) = end {
-        // Interrupted: only what was due by then counts as unsent.
-        let e = if interrupted.is_cancelled() {
-            e.min(since(epoch))
-        } else {
-            e
-        };
-        let due_in_run = if e > schedule.offset {
-            ((e - schedule.offset).as_secs_f64() * schedule.rate).ceil() as u64
-        } else {
-            0
-        };
-        r.unsent = due_in_run.min(n).saturating_sub(r.sent_all);
-    }
-    events.disconnect(&client).await;
-    Ok((i, r))
-}
-
-/// One subscriber: checks every message's publisher and sequence, and times it from its
-/// intended send time.
-async fn subscriber(
-    i: usize,
-    c: Connection,
-    plan: Arc<PubSubPlan>,
-    epoch: Instant,
-    live: Arc<Live>,
-    published: CancellationToken,
-) -> Result<SubResult> {
-    let Connection {
-        client, mut events, ..
-    } = c;
-    let warmup_ns = u64::try_from(plan.warmup.as_nanos()).unwrap_or(u64::MAX);
-    let mut r = SubResult {
-        received: 0,
-        delivery: Delivery::new(plan.publishers),
-        errors: 0,
-        reconnects: 0,
-        e2e: new_histogram(),
-    };
-    let mut drain_until: Option<Instant> = None;
-    let mut last_message = Instant::now();
-    let mut backoff = Backoff::default();
-    loop {
-        if let Some(until) = drain_until {
-            let all = r.delivery.unique() >= live.sent_all.load(Relaxed);
-            let now = Instant::now();
-            if all || now >= until || now.duration_since(last_message) >= QUIET {
-                break;
-            }
-        }
-        let wake = drain_until.map(|d| d.min(last_message.max(Instant::now()) + QUIET));
-        tokio::select! {
-            () = published.cancelled(), if drain_until.is_none() => {
-                drain_until = Some(Instant::now() + DRAIN);
-            }
-            () = sleep_until(wake.unwrap_or_else(Instant::now).into()), if wake.is_some() => {}
-            event = events.poll() => match event {
-                Ok(Event::Publish(m)) => {
-                    let now = since(epoch);
-                    last_message = Instant::now();
-                    let Some((p, seq, intended)) = header::read(&m.payload) else {
-                        r.delivery.foreign += 1;
-                        continue;
-                    };
-                    let new = r.delivery.note(p, seq);
-                    if intended >= warmup_ns {
-                        r.received += 1;
-                        live.received.fetch_add(1, Relaxed);
-                        if new {
-                            record(&mut r.e2e, Schedule::latency(Duration::from_nanos(intended), now));
-                        }
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    if conn::is_refusal(&e) {
-                        return Err(e.context(format!("subscriber {i}")));
-                    }
-                    r.errors += 1;
-                    r.reconnects += 1;
-                    live.errors.fetch_add(1, Relaxed);
-                    live.reconnects.fetch_add(1, Relaxed);
-                    warn!("subscriber {i}: {e:#}; reconnecting");
-                    if plan.conn.max_reconnects.is_some_and(|m| backoff.attempts >= m) {
-                        return Err(e.context(format!("subscriber {i}: gave up reconnecting")));
-                    }
-                    tokio::time::sleep(backoff.next_delay()).await;
-                }
-            }
-        }
-    }
-    events.disconnect(&client).await;
-    Ok(r)
 }
 
 /// What the progress display shows.
@@ -632,8 +416,8 @@ async fn show_progress(
 /// A validated `bench sub`.
 #[derive(Debug, Clone)]
 pub struct SubPlan {
-    /// Connection settings (the client id is replaced per client).
-    pub conn: ConnectConfig,
+    /// How the clients connect.
+    pub clients: Clients,
     /// Subscribing clients.
     pub subscribers: usize,
     /// The filter.
@@ -644,31 +428,31 @@ pub struct SubPlan {
     pub count: Option<u64>,
     /// Stop after this long.
     pub duration: Option<Duration>,
-    /// Client id prefix.
-    pub client_prefix: String,
     /// Show progress on stderr.
     pub progress: bool,
 }
 
-/// Subscribers only: counts what arrives and checks bench headers for duplicates and order;
-/// the rate runs from the first message to the last. Latency needs the sender's clock, which
-/// another process does not share: not measured here.
+/// Subscribers only: counts what arrives, checks bench headers for duplicates and order, and
+/// times bench messages from their intended send time (on the wall clock, so across
+/// machines only as well as their clocks agree); the rate runs from the first message to
+/// the last.
 pub async fn sub(plan: SubPlan) -> Result<Report> {
     let live = Arc::new(Live::default());
-    let mut conns = Vec::new();
-    for i in 0..plan.subscribers {
-        let mut config = plan.conn.clone();
-        config.client_id = format!("{}sub-{i}", plan.client_prefix);
-        conns.push(subscribe(config, vec![plan.filter.clone()], conn::qos(plan.qos)).await?);
-    }
+    let pacer = Pacer::start().context("cannot start the pacer thread")?;
+    let filters = Arc::new(vec![plan.filter.clone()]);
+    let specs: Vec<ClientSpec> = (0..plan.subscribers)
+        .map(|i| plan.clients.spec("sub", i, LOAD_CHUNK))
+        .collect();
+    let wires = open_all(
+        &specs,
+        plan.clients.connect_rate,
+        &pacer,
+        Some((filters.clone(), plan.qos)),
+    )
+    .await?;
     let epoch = Instant::now();
-    let stop = CancellationToken::new();
-    let on_signal = stop.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
+    let epoch_unix_ns = unix_ns(epoch);
+    let stop = on_ctrl_c();
     let progress = tokio::spawn(show_progress(
         live.clone(),
         epoch,
@@ -679,59 +463,24 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
         },
         stop.clone(),
     ));
-    let span = Arc::new(Mutex::new((None::<Instant>, None::<Instant>)));
+    let total = Arc::new(AtomicU64::new(0));
     let mut tasks = JoinSet::new();
-    for (i, c) in conns.into_iter().enumerate() {
-        let (live, stop, span) = (live.clone(), stop.clone(), span.clone());
-        let (count, max_reconnects) = (plan.count, plan.conn.max_reconnects);
-        tasks.spawn(async move {
-            let Connection {
-                client, mut events, ..
-            } = c;
-            let mut delivery = Delivery::open();
-            let (mut received, mut errors, mut backoff) = (0u64, 0u64, Backoff::default());
-            let mut bytes = 0u64;
-            loop {
-                tokio::select! {
-                    () = stop.cancelled() => break,
-                    event = events.poll() => match event {
-                        Ok(Event::Publish(m)) => {
-                            let now = Instant::now();
-                            {
-                                let mut s = span.lock().unwrap_or_else(|e| e.into_inner());
-                                s.0.get_or_insert(now);
-                                s.1 = Some(now);
-                            }
-                            received += 1;
-                            bytes += m.payload.len() as u64;
-                            let all = live.received.fetch_add(1, Relaxed) + 1;
-                            if let Some((p, seq, _)) = header::read(&m.payload) {
-                                delivery.note(p, seq);
-                            }
-                            if count.is_some_and(|n| all >= n) {
-                                stop.cancel();
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            if conn::is_refusal(&e) {
-                                return Err(e.context(format!("subscriber {i}")));
-                            }
-                            errors += 1;
-                            live.errors.fetch_add(1, Relaxed);
-                            live.reconnects.fetch_add(1, Relaxed);
-                            warn!("subscriber {i}: {e:#}; reconnecting");
-                            if max_reconnects.is_some_and(|m| backoff.attempts >= m) {
-                                return Err(e.context(format!("subscriber {i}: gave up reconnecting")));
-                            }
-                            tokio::time::sleep(backoff.next_delay()).await;
-                        }
-                    }
-                }
-            }
-            events.disconnect(&client).await;
-            Ok::<_, anyhow::Error>((received, bytes, errors, delivery))
-        });
+    for (i, (wire, spec)) in wires.into_iter().zip(specs).enumerate() {
+        let cx = subscriber::Context {
+            epoch,
+            epoch_unix_ns,
+            warmup_until_ns: 0,
+            live: live.clone(),
+            filters: filters.clone(),
+            qos: plan.qos,
+            count_foreign: true,
+        };
+        let until = subscriber::Until::Stopped {
+            stop: stop.clone(),
+            count: plan.count,
+            total: total.clone(),
+        };
+        tasks.spawn(subscriber::run(i, spec, wire, Delivery::open(), cx, until));
     }
     if let Some(d) = plan.duration {
         let stop = stop.clone();
@@ -742,16 +491,22 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
     }
     let mut counts = Counts::default();
     let mut bytes = 0u64;
+    let mut e2e = new_histogram();
+    let mut span: Option<(Instant, Instant)> = None;
     let mut failure = None;
     while let Some(joined) = tasks.join_next().await {
         match joined? {
-            Ok((received, b, errors, d)) => {
-                counts.received += received;
-                bytes += b;
-                counts.errors += errors;
-                counts.reconnects += errors;
-                counts.duplicated += d.duplicated;
-                counts.out_of_order += d.out_of_order;
+            Ok(r) => {
+                counts.received += r.received;
+                bytes += r.bytes;
+                counts.errors += r.errors;
+                counts.reconnects += r.reconnects;
+                counts.duplicated += r.delivery.duplicated;
+                counts.out_of_order += r.delivery.out_of_order;
+                merge_into(&mut e2e, &r.e2e)?;
+                if let Some((a, b)) = r.span {
+                    span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+                }
             }
             Err(e) => {
                 failure.get_or_insert(e);
@@ -763,9 +518,8 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
     if let Some(e) = failure {
         return Err(e);
     }
-    let (first, last) = *span.lock().unwrap_or_else(|e| e.into_inner());
-    let elapsed = match (first, last) {
-        (Some(a), Some(b)) if b > a => b - a,
+    let elapsed = match span {
+        Some((a, b)) if b > a => b - a,
         _ => epoch.elapsed(),
     };
     let load = Load {
@@ -778,22 +532,25 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
         offered_rate: 0.0,
         warmup_s: 0.0,
     };
-    Report::new("sub", load, elapsed, counts, &[])
+    let hists: Vec<(&str, &Histogram<u64>)> = if e2e.is_empty() {
+        Vec::new()
+    } else {
+        vec![("end_to_end", &e2e)]
+    };
+    Report::new("sub", load, elapsed, counts, &hists)
 }
 
 /// A validated `bench conn`.
 #[derive(Debug, Clone)]
 pub struct ConnPlan {
-    /// Connection settings (the client id is replaced per client).
-    pub conn: ConnectConfig,
+    /// How the clients connect; `connect_rate` is required here.
+    pub clients: Clients,
     /// Connections to open.
-    pub clients: usize,
+    pub connections: usize,
     /// Connections opened per second.
     pub rate: f64,
     /// How long to hold them once all are open.
     pub hold: Duration,
-    /// Client id prefix.
-    pub client_prefix: String,
     /// Show progress on stderr.
     pub progress: bool,
 }
@@ -820,53 +577,64 @@ pub async fn connections(plan: ConnPlan) -> Result<Report> {
         rate: plan.rate,
     };
     let mut tasks = JoinSet::new();
-    for i in 0..plan.clients {
-        let mut config = plan.conn.clone();
-        config.client_id = format!("{}conn-{i}", plan.client_prefix);
+    for i in 0..plan.connections {
+        let spec = plan.clients.spec("conn", i, IDLE_CHUNK);
         let (live, release) = (live.clone(), release.clone());
-        let start = epoch + schedule.due(i as u64);
-        let wake = pacer.at(start);
+        let wake = pacer.at(epoch + schedule.due(i as u64));
         tasks.spawn(async move {
             let _ = wake.await;
             let began = Instant::now();
-            let c = match conn::connect(&config).await {
-                Ok(c) => c,
+            let who = format!("connection {i}");
+            let mut wire = match spec.connect().await {
+                Ok(wire) => wire,
                 Err(e) => {
                     live.errors.fetch_add(1, Relaxed);
-                    warn!("connection {i}: {e:#}");
+                    warn!("{who}: {e:#}");
                     return (None, 0u64);
                 }
             };
             let latency = began.elapsed();
             live.connected.fetch_add(1, Relaxed);
-            let Connection {
-                client, mut events, ..
-            } = c;
             let mut losses = 0u64;
+            let mut backoff = Backoff::default();
             loop {
-                tokio::select! {
+                let ping_at = wire.ping_at();
+                let lost = tokio::select! {
                     () = release.cancelled() => break,
-                    event = events.poll() => if let Err(e) = event {
-                        losses += 1;
-                        live.errors.fetch_add(1, Relaxed);
-                        warn!("connection {i}: {e:#}");
-                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => wire.ping().await.err(),
+                    filled = wire.fill() => filled.and_then(|()| {
+                        // PINGRESP and anything else: nothing to do but read it.
+                        while let Some((_, used)) = wire.peek()? {
+                            wire.consume(used);
+                        }
+                        Ok(())
+                    }).err(),
+                };
+                if let Some(e) = lost {
+                    losses += 1;
+                    live.errors.fetch_add(1, Relaxed);
+                    match spec.reconnect(&who, e, &mut backoff).await {
+                        Ok(w) => wire = w,
+                        Err(e) => {
+                            warn!("{e:#}");
+                            return (Some(latency), losses);
+                        }
                     }
                 }
             }
-            events.disconnect(&client).await;
+            wire.disconnect().await;
             (Some(latency), losses)
         });
     }
     // Hold from when the last connection is due (and answered or failed).
-    let last_due = epoch + schedule.due(plan.clients.saturating_sub(1) as u64);
+    let last_due = epoch + schedule.due(plan.connections.saturating_sub(1) as u64);
     tokio::time::sleep_until(last_due.into()).await;
     let all_in = async {
-        while live.connected.load(Relaxed) + live.errors.load(Relaxed) < plan.clients as u64 {
+        while live.connected.load(Relaxed) + live.errors.load(Relaxed) < plan.connections as u64 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     };
-    let _ = tokio::time::timeout(plan.conn.connect_timeout, all_in).await;
+    let _ = tokio::time::timeout(plan.clients.conn.connect_timeout, all_in).await;
     let opened_after = since(epoch);
     tokio::time::sleep(plan.hold).await;
     let rss_kb = rss_kb();
@@ -884,12 +652,12 @@ pub async fn connections(plan: ConnPlan) -> Result<Report> {
         counts.errors += losses;
         counts.reconnects += losses;
     }
-    counts.errors += plan.clients as u64 - counts.connected;
+    counts.errors += plan.connections as u64 - counts.connected;
     let _ = progress.await;
     let load = Load {
         publishers: 0,
         subscribers: 0,
-        connections: plan.clients as u64,
+        connections: plan.connections as u64,
         qos: 0,
         size: 0,
         offered_rate: plan.rate,

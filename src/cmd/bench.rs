@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::bench::template::Template;
 use crate::bench::{header, render, run, Report};
 use crate::cli::{
-    BenchArgs, BenchConnArgs, BenchLoadArgs, BenchMergeArgs, BenchMode, BenchSubArgs,
+    BenchArgs, BenchClientArgs, BenchConnArgs, BenchLoadArgs, BenchMergeArgs, BenchMode,
+    BenchSubArgs,
 };
 use crate::conn;
 use crate::error::usage;
@@ -27,10 +29,15 @@ pub fn run(args: BenchArgs) -> Result<()> {
 /// Validates the load flags of `mode` (pubsub or pub).
 fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
     let conn = conn::resolve(&args.conn, "bench")?;
-    if !args.rate.is_finite() || args.rate <= 0.0 {
+    let publishers = args.clients as usize;
+    let rate = match args.interval {
+        Some(d) if d.is_zero() => return Err(usage("--interval must be above 0")),
+        Some(d) => publishers as f64 / d.as_secs_f64(),
+        None => args.rate,
+    };
+    if !rate.is_finite() || rate <= 0.0 {
         return Err(usage(format!(
-            "--rate {}: messages per second must be above 0",
-            args.rate
+            "--rate {rate}: messages per second must be above 0"
         )));
     }
     if args.size < header::LEN as u64 {
@@ -52,14 +59,16 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
         ("pub", None) => 0,
         (_, n) => n.unwrap_or(1),
     };
-    let publishers = args.clients as usize;
+    let topic = Template::parse(&args.topic)
+        .map_err(|e| usage(format!("-t/--topic {:?}: {e}", args.topic)))?;
+    let clients = clients(&args.client, conn, args.connect_rate)?;
     for i in [0, publishers - 1] {
-        let t = args.topic.replace("%i", &i.to_string());
+        let t = topic.expand(i, &clients.spec("pub", i, 0).config.client_id);
         topic::validate_name(&t).map_err(|e| usage(format!("-t/--topic {t:?}: {e}")))?;
     }
-    if publishers > 1 && !args.topic.contains("%i") {
+    if publishers > 1 && !topic.per_client() {
         return Err(usage(
-            "-t/--topic: with several publishers the template needs %i, so that each publisher has its own topic (the delivery checks count per topic)",
+            "-t/--topic: with several publishers the template needs %i or %c, so that each publisher has its own topic (the delivery checks count per topic)",
         ));
     }
     let duration = match (args.count, args.duration) {
@@ -70,19 +79,38 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
         return Err(usage("--duration must be above 0"));
     }
     Ok(run::PubSubPlan {
-        conn,
+        clients,
         publishers,
         subscribers: subscribers as usize,
-        rate: args.rate,
+        rate,
         count: args.count,
         duration,
         warmup: args.warmup,
         size,
         qos: args.qos,
-        topic: args.topic.clone(),
-        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
+        retain: args.retain,
+        topic,
         inflight: usize::from(args.inflight),
         progress: !args.report.quiet,
+    })
+}
+
+/// The client settings every mode shares.
+fn clients(
+    args: &BenchClientArgs,
+    conn: conn::ConnectConfig,
+    connect_rate: Option<f64>,
+) -> Result<run::Clients> {
+    if let Some(r) = connect_rate.filter(|r| !r.is_finite() || *r <= 0.0) {
+        return Err(usage(format!(
+            "--connect-rate {r}: connections per second must be above 0"
+        )));
+    }
+    Ok(run::Clients {
+        conn,
+        prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
+        sources: args.ifaddr.clone(),
+        connect_rate,
     })
 }
 
@@ -115,13 +143,12 @@ fn sub(args: BenchSubArgs) -> Result<()> {
         return Err(usage("--duration must be above 0"));
     }
     let plan = run::SubPlan {
-        conn,
+        clients: clients(&args.client, conn, args.connect_rate)?,
         subscribers: args.clients as usize,
         filter: args.topic.clone(),
         qos: args.qos,
         count: args.count,
         duration,
-        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
         progress: !args.report.quiet,
     };
     let report = runtime()?.block_on(run::sub(plan))?;
@@ -137,11 +164,10 @@ fn connections(args: BenchConnArgs) -> Result<()> {
         )));
     }
     let plan = run::ConnPlan {
-        conn,
-        clients: args.clients as usize,
+        clients: clients(&args.client, conn, Some(args.connect_rate))?,
+        connections: args.clients as usize,
         rate: args.connect_rate,
         hold: args.duration,
-        client_prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
         progress: !args.report.quiet,
     };
     let report = runtime()?.block_on(run::connections(plan))?;

@@ -120,7 +120,8 @@ pub struct Connection {
     pub session_present: bool,
 }
 
-fn qos_v5(qos: QoS) -> v5::mqttbytes::QoS {
+/// rumqttc's MQTT 5 QoS for `qos`.
+pub fn qos_v5(qos: QoS) -> v5::mqttbytes::QoS {
     match qos {
         QoS::AtMostOnce => v5::mqttbytes::QoS::AtMostOnce,
         QoS::AtLeastOnce => v5::mqttbytes::QoS::AtLeastOnce,
@@ -372,8 +373,8 @@ fn event_v5(event: v5::Event) -> Event {
     }
 }
 
-/// The CONNACK refusal for an MQTT 3.1.1 return code.
-fn refusal_v311(code: rumqttc::ConnectReturnCode) -> Option<Error> {
+/// The CONNACK refusal for an MQTT 3.1.1 return code (`None` for success).
+pub fn refusal_v311(code: rumqttc::ConnectReturnCode) -> Option<Error> {
     use rumqttc::ConnectReturnCode as C;
     let (code, reason) = match code {
         C::Success => return None,
@@ -401,6 +402,18 @@ fn error_v311(err: rumqttc::ConnectionError) -> anyhow::Error {
         }
         other => with_tls_hint(&other),
     }
+}
+
+/// The CONNACK refusal for an MQTT 5 reason code (`None` for success).
+pub fn refusal_v5(code: v5::mqttbytes::v5::ConnectReturnCode) -> Option<Error> {
+    if code == v5::mqttbytes::v5::ConnectReturnCode::Success {
+        return None;
+    }
+    let reason = reasons::connack(code);
+    Some(Error::Refused {
+        code: reason.code,
+        reason: reason.text.into(),
+    })
 }
 
 fn error_v5(err: v5::ConnectionError) -> anyhow::Error {

@@ -18,7 +18,8 @@ use anyhow::{Context, Result};
 use rumqttc::QoS;
 
 pub use client::{
-    connect, connect_retrying, is_refusal, Client, Connection, Event, Events, Message, Reason,
+    connect, connect_retrying, is_refusal, qos_v5, refusal_v311, refusal_v5, Client, Connection,
+    Event, Events, Message, Reason,
 };
 pub use options::{parse_duration, ConnectOpts};
 pub use transport::{rumqttc_transport, TlsOpts, TransportConfig};

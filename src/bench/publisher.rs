@@ -1,0 +1,311 @@
+//! One open-loop publisher on the lean client: every message due by now goes into one buffer
+//! and out with one write; a late message is sent at once and still carries its intended time.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use bytes::{BufMut, BytesMut};
+use hdrhistogram::Histogram;
+use tokio::time::sleep_until;
+use tokio_util::sync::CancellationToken;
+use tracing::warn;
+
+use super::client::ClientSpec;
+use super::pacer::Pacer;
+use super::run::{since, Live, PubSubPlan, DRAIN, LATE};
+use super::wire::codec::{self, Ack, Incoming};
+use super::wire::Wire;
+use super::{header, new_histogram, record, Schedule};
+use crate::conn::Backoff;
+
+/// Bytes of PUBLISH packets gathered before a write.
+const BATCH: usize = 64 * 1024;
+
+/// What one publisher did.
+pub struct PubResult {
+    /// Messages sent in all, warm-up included.
+    pub sent_all: u64,
+    /// Due before the end of a `--duration` run but not sent by then.
+    pub unsent: u64,
+    /// Sent after the warm-up.
+    pub sent: u64,
+    /// Acknowledged after the warm-up.
+    pub acked: u64,
+    /// Sent more than [`LATE`] after their intended time.
+    pub late: u64,
+    /// The largest lag behind the timetable.
+    pub max_lag: Duration,
+    /// Refused publishes and lost connections.
+    pub errors: u64,
+    /// Connections made again.
+    pub reconnects: u64,
+    /// Intended send time → PUBACK/PUBCOMP, µs.
+    pub ack: Histogram<u64>,
+    /// When the last message was sent, after the epoch.
+    pub last_sent: Duration,
+}
+
+/// The shared parts of a run a publisher needs.
+pub struct Context {
+    /// The plan.
+    pub plan: Arc<PubSubPlan>,
+    /// The run's monotonic epoch.
+    pub epoch: Instant,
+    /// The epoch in nanoseconds after the Unix epoch (what the payload header carries).
+    pub epoch_unix_ns: u64,
+    /// Live counters.
+    pub live: Arc<Live>,
+    /// Wakes publishers on time.
+    pub pacer: Arc<Pacer>,
+    /// Ctrl-C: stop publishing.
+    pub interrupted: CancellationToken,
+}
+
+/// Packet ids of unacknowledged messages, with their intended send times.
+struct InFlight {
+    due: HashMap<u16, Duration>,
+    next: u16,
+}
+
+impl InFlight {
+    fn new() -> Self {
+        InFlight {
+            due: HashMap::new(),
+            next: 0,
+        }
+    }
+
+    /// A packet id not in use (the window is below 65,535, so one is free).
+    fn take(&mut self, due: Duration) -> u16 {
+        loop {
+            self.next = self.next.wrapping_add(1).max(1);
+            if let std::collections::hash_map::Entry::Vacant(e) = self.due.entry(self.next) {
+                e.insert(due);
+                return self.next;
+            }
+        }
+    }
+}
+
+/// Runs publisher `i` over `wire` until its messages are sent and acknowledged (or the
+/// drain time after the end has passed).
+pub async fn run(
+    i: usize,
+    spec: ClientSpec,
+    mut wire: Wire,
+    cx: Context,
+) -> Result<(usize, PubResult)> {
+    let plan = &cx.plan;
+    let n = plan.messages_of(i);
+    let end = plan.duration.map(|d| plan.warmup + d);
+    let schedule = plan.schedule_of(i);
+    let topic = plan.topic_of(i, &spec.config.client_id);
+    let qos = plan.qos;
+    let acking = qos > 0;
+    let who = format!("publisher {i}");
+    let mut r = PubResult {
+        sent_all: 0,
+        unsent: 0,
+        sent: 0,
+        acked: 0,
+        late: 0,
+        max_lag: Duration::ZERO,
+        errors: 0,
+        reconnects: 0,
+        ack: new_histogram(),
+        last_sent: Duration::ZERO,
+    };
+    let mut inflight = InFlight::new();
+    let mut out =
+        BytesMut::with_capacity(BATCH + codec::publish_size(wire.protocol, &topic, qos, plan.size));
+    let mut k = 0u64;
+    // Messages already counted in the live counters.
+    let mut reported = 0u64;
+    let mut drain_until: Option<Instant> = None;
+    let mut backoff = Backoff::default();
+    let mut pad = [0u8; header::LEN];
+    // The pending wake-up for message `.0`.
+    let mut wake: Option<(u64, tokio::sync::oneshot::Receiver<()>)> = None;
+    loop {
+        let window = plan.inflight.min(usize::from(wire.receive_max));
+        // With --duration, publishing ends on time even when behind: what is left is unsent.
+        let producing = |k: u64| {
+            k < n
+                && !cx.interrupted.is_cancelled()
+                && end.is_none_or(|e| schedule.due(k) < e && since(cx.epoch) < e)
+        };
+        if producing(k) {
+            let now = since(cx.epoch);
+            while k < n {
+                let due = schedule.due(k);
+                if due > now || end.is_some_and(|e| due >= e) {
+                    break;
+                }
+                if acking && inflight.due.len() >= window {
+                    break;
+                }
+                let pkid = if acking { inflight.take(due) } else { 0 };
+                codec::put_publish_header(
+                    &mut out,
+                    wire.protocol,
+                    &topic,
+                    qos,
+                    plan.retain,
+                    pkid,
+                    plan.size,
+                );
+                let intended = cx
+                    .epoch_unix_ns
+                    .saturating_add(u64::try_from(due.as_nanos()).unwrap_or(u64::MAX));
+                header::write(&mut pad, i as u64, k, intended);
+                out.put_slice(&pad);
+                out.put_bytes(0, plan.size - header::LEN);
+                let lag = now.saturating_sub(due);
+                r.max_lag = r.max_lag.max(lag);
+                if due >= plan.warmup {
+                    r.sent += 1;
+                    if lag > LATE {
+                        r.late += 1;
+                    }
+                }
+                r.sent_all += 1;
+                r.last_sent = now;
+                k += 1;
+                if out.len() >= BATCH {
+                    break;
+                }
+            }
+        }
+        let batch = out.len();
+        match wire.send(&mut out).await {
+            Ok(()) => {
+                cx.live.sent_all.fetch_add(r.sent_all - reported, Relaxed);
+                reported = r.sent_all;
+            }
+            Err(e) => {
+                wire = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx).await?;
+                out.clear();
+            }
+        }
+        if batch >= BATCH {
+            // More may be due already: produce again before waiting.
+            tokio::task::yield_now().await;
+            continue;
+        }
+        let more = producing(k);
+        if !more {
+            if inflight.due.is_empty() {
+                break;
+            }
+            drain_until.get_or_insert_with(|| Instant::now() + DRAIN);
+        }
+        let window_open = !acking || inflight.due.len() < window;
+        let waiting = more && window_open;
+        if waiting && wake.as_ref().is_none_or(|(m, _)| *m != k) {
+            wake = Some((k, cx.pacer.at(cx.epoch + schedule.due(k))));
+        }
+        let ping_at = wire.ping_at();
+        tokio::select! {
+            _ = async { (&mut wake.as_mut().expect("armed").1).await }, if waiting => wake = None,
+            () = sleep_until(drain_until.unwrap_or_else(Instant::now).into()), if drain_until.is_some() => break,
+            () = cx.interrupted.cancelled(), if more => {}
+            () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {
+                if let Err(e) = wire.ping().await {
+                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx).await?;
+                }
+            }
+            filled = wire.fill() => {
+                let handled = filled.and_then(|()| acknowledge(&mut wire, &mut inflight, &mut out, &mut r, &cx, &who).map_err(Into::into));
+                if let Err(e) = handled {
+                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx).await?;
+                    out.clear();
+                }
+            }
+        }
+    }
+    if let Some(e) = end {
+        // Interrupted: only what was due by then counts as unsent.
+        let e = if cx.interrupted.is_cancelled() {
+            e.min(since(cx.epoch))
+        } else {
+            e
+        };
+        let due_in_run = if e > schedule.offset {
+            ((e - schedule.offset).as_secs_f64() * schedule.rate).ceil() as u64
+        } else {
+            0
+        };
+        r.unsent = due_in_run.min(n).saturating_sub(r.sent_all);
+    }
+    wire.disconnect().await;
+    Ok((i, r))
+}
+
+/// Handles every packet in the read buffer: acknowledgements complete messages (QoS 2's
+/// PUBREC is answered with PUBREL, queued in `out`); anything else a publisher does not
+/// expect is ignored.
+fn acknowledge(
+    wire: &mut Wire,
+    inflight: &mut InFlight,
+    out: &mut BytesMut,
+    r: &mut PubResult,
+    cx: &Context,
+    who: &str,
+) -> Result<(), codec::DecodeError> {
+    let now = since(cx.epoch);
+    let mut complete = |pkid: u16, failure: Option<u8>, r: &mut PubResult| {
+        let Some(due) = inflight.due.remove(&pkid) else {
+            return;
+        };
+        match failure {
+            None => {
+                cx.live.acked.fetch_add(1, Relaxed);
+                if due >= cx.plan.warmup {
+                    r.acked += 1;
+                    record(&mut r.ack, Schedule::latency(due, now));
+                }
+            }
+            Some(code) => {
+                r.errors += 1;
+                cx.live.errors.fetch_add(1, Relaxed);
+                warn!("{who}: publish refused (reason code {code:#04x})");
+            }
+        }
+    };
+    while let Some((packet, used)) = wire.peek()? {
+        match packet {
+            Incoming::PubAck { pkid, reason } => {
+                complete(pkid, (reason >= 0x80).then_some(reason), r)
+            }
+            // A failed PUBREC ends the exchange [MQTT-4.3.3-1]; a good one is released.
+            Incoming::PubRec { pkid, reason } if reason >= 0x80 => complete(pkid, Some(reason), r),
+            Incoming::PubRec { pkid, .. } => codec::put_ack(out, Ack::PubRel, pkid),
+            Incoming::PubComp { pkid } => complete(pkid, None, r),
+            _ => {}
+        }
+        wire.consume(used);
+    }
+    Ok(())
+}
+
+/// After losing the connection: counts it, forgets the messages in flight (their packet ids
+/// do not survive a new session) and connects again.
+async fn lose(
+    spec: &ClientSpec,
+    who: &str,
+    e: anyhow::Error,
+    backoff: &mut Backoff,
+    r: &mut PubResult,
+    inflight: &mut InFlight,
+    cx: &Context,
+) -> Result<Wire> {
+    r.errors += 1;
+    r.reconnects += 1;
+    cx.live.errors.fetch_add(1, Relaxed);
+    cx.live.reconnects.fetch_add(1, Relaxed);
+    inflight.due.clear();
+    spec.reconnect(who, e, backoff).await
+}

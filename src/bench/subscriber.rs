@@ -1,0 +1,239 @@
+//! One checking subscriber on the lean client: decodes everything a read returns, checks each
+//! bench message's publisher and sequence, times it from its intended send time, and answers
+//! QoS 1/2 with one write per read.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use bytes::BytesMut;
+use hdrhistogram::Histogram;
+use tokio::time::sleep_until;
+use tokio_util::sync::CancellationToken;
+
+use super::client::ClientSpec;
+use super::run::{since, Live, DRAIN, QUIET};
+use super::wire::codec::{self, Ack, Incoming};
+use super::wire::Wire;
+use super::{header, new_histogram, record, Delivery};
+use crate::conn::Backoff;
+
+/// A header time further than this from the subscriber's clock is not a bench message's
+/// (or the clocks of two machines disagree too much to time it).
+const PLAUSIBLE: Duration = Duration::from_secs(3600);
+
+/// What one subscriber received.
+pub struct SubResult {
+    /// Messages received (duplicates included; in pubsub only those due after the warm-up).
+    pub received: u64,
+    /// Payload bytes received.
+    pub bytes: u64,
+    /// Delivery checks.
+    pub delivery: Delivery,
+    /// Lost connections.
+    pub errors: u64,
+    /// Connections made again.
+    pub reconnects: u64,
+    /// Intended send time → received, µs (first copies only).
+    pub e2e: Histogram<u64>,
+    /// When the first and the last message arrived.
+    pub span: Option<(Instant, Instant)>,
+}
+
+/// When a subscriber stops.
+pub enum Until {
+    /// pubsub: once `published` is cancelled, wait for the missing messages (all of
+    /// `sent_all` received, [`DRAIN`] passed, or [`QUIET`] without a message).
+    Drained {
+        /// Cancelled when every publisher has finished.
+        published: CancellationToken,
+    },
+    /// sub: at `stop`, or when the subscribers together received `count`.
+    Stopped {
+        /// Cancelled on Ctrl-C, at the end of `--duration`, or at `count`.
+        stop: CancellationToken,
+        /// Messages in all (over every subscriber).
+        count: Option<u64>,
+        /// Messages received by every subscriber together.
+        total: Arc<AtomicU64>,
+    },
+}
+
+/// The shared parts of a run a subscriber needs.
+pub struct Context {
+    /// The run's monotonic epoch.
+    pub epoch: Instant,
+    /// The epoch in ns after the Unix epoch: the subscriber's clock in the header's terms.
+    pub epoch_unix_ns: u64,
+    /// Messages intended before this (ns after the Unix epoch) are the warm-up's.
+    pub warmup_until_ns: u64,
+    /// Live counters.
+    pub live: Arc<Live>,
+    /// The filters to subscribe to again after a reconnect.
+    pub filters: Arc<Vec<String>>,
+    /// Their QoS.
+    pub qos: u8,
+    /// Whether messages without a bench header count as received (bench sub).
+    pub count_foreign: bool,
+}
+
+/// Runs subscriber `i` over `wire` (already subscribed) until `until` says stop.
+pub async fn run(
+    i: usize,
+    spec: ClientSpec,
+    mut wire: Wire,
+    mut delivery: Delivery,
+    cx: Context,
+    until: Until,
+) -> Result<SubResult> {
+    let who = format!("subscriber {i}");
+    let mut r = SubResult {
+        received: 0,
+        bytes: 0,
+        delivery: Delivery::default(),
+        errors: 0,
+        reconnects: 0,
+        e2e: new_histogram(),
+        span: None,
+    };
+    let mut out = BytesMut::new();
+    let mut drain_until: Option<Instant> = None;
+    let mut last_message = Instant::now();
+    let mut backoff = Backoff::default();
+    loop {
+        if let Some(until) = drain_until {
+            let all = delivery.unique() >= cx.live.sent_all.load(Relaxed);
+            let now = Instant::now();
+            if all || now >= until || now.duration_since(last_message) >= QUIET {
+                break;
+            }
+        }
+        let (stopping, draining) = match &until {
+            Until::Drained { published } => (published, drain_until.is_none()),
+            Until::Stopped { stop, .. } => (stop, true),
+        };
+        let wake = drain_until.map(|d| d.min(last_message.max(Instant::now()) + QUIET));
+        let ping_at = wire.ping_at();
+        tokio::select! {
+            () = stopping.cancelled(), if draining => match until {
+                Until::Drained { .. } => drain_until = Some(Instant::now() + DRAIN),
+                Until::Stopped { .. } => break,
+            },
+            () = sleep_until(wake.unwrap_or_else(Instant::now).into()), if wake.is_some() => {}
+            () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {
+                if let Err(e) = wire.ping().await {
+                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &cx).await?;
+                }
+            }
+            filled = wire.fill() => {
+                let before = r.received;
+                let handled = filled
+                    .and_then(|()| receive(&mut wire, &mut delivery, &mut out, &mut r, &cx).map_err(Into::into));
+                let sent = match handled {
+                    Ok(()) => wire.send(&mut out).await,
+                    Err(e) => Err(e),
+                };
+                if r.received > before {
+                    last_message = Instant::now();
+                    if let Until::Stopped { stop, count: Some(n), total } = &until {
+                        if total.fetch_add(r.received - before, Relaxed) + r.received - before >= *n {
+                            stop.cancel();
+                        }
+                    }
+                }
+                if let Err(e) = sent {
+                    out.clear();
+                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &cx).await?;
+                }
+            }
+        }
+    }
+    wire.disconnect().await;
+    r.delivery = delivery;
+    Ok(r)
+}
+
+/// Handles every packet in the read buffer; the acknowledgements owed go into `out`.
+fn receive(
+    wire: &mut Wire,
+    delivery: &mut Delivery,
+    out: &mut BytesMut,
+    r: &mut SubResult,
+    cx: &Context,
+) -> Result<(), codec::DecodeError> {
+    let arrived = Instant::now();
+    let now_ns = cx
+        .epoch_unix_ns
+        .saturating_add(u64::try_from(since(cx.epoch).as_nanos()).unwrap_or(u64::MAX));
+    let plausible = u64::try_from(PLAUSIBLE.as_nanos()).unwrap_or(u64::MAX);
+    let mut received = 0u64;
+    while let Some((packet, used)) = wire.peek()? {
+        match packet {
+            Incoming::Publish {
+                qos, pkid, payload, ..
+            } => {
+                match qos {
+                    1 => codec::put_ack(out, Ack::PubAck, pkid),
+                    2 => codec::put_ack(out, Ack::PubRec, pkid),
+                    _ => {}
+                }
+                r.bytes += payload.len() as u64;
+                match header::read(payload) {
+                    Some((p, seq, intended)) if intended.abs_diff(now_ns) <= plausible => {
+                        let new = delivery.note(p, seq);
+                        if intended >= cx.warmup_until_ns {
+                            received += 1;
+                            if new {
+                                let ns = now_ns.saturating_sub(intended);
+                                record(&mut r.e2e, Duration::from_nanos(ns));
+                            }
+                        }
+                    }
+                    _ => {
+                        delivery.foreign += 1;
+                        received += u64::from(cx.count_foreign);
+                    }
+                }
+            }
+            Incoming::PubRel { pkid } => codec::put_ack(out, Ack::PubComp, pkid),
+            _ => {}
+        }
+        wire.consume(used);
+    }
+    if received > 0 {
+        r.received += received;
+        cx.live.received.fetch_add(received, Relaxed);
+        r.span = Some(match r.span {
+            Some((first, _)) => (first, arrived),
+            None => (arrived, arrived),
+        });
+    }
+    Ok(())
+}
+
+/// After losing the connection: counts it, connects again and subscribes again (the session
+/// was clean, so the subscriptions went with it).
+async fn lose(
+    spec: &ClientSpec,
+    who: &str,
+    e: anyhow::Error,
+    backoff: &mut Backoff,
+    r: &mut SubResult,
+    cx: &Context,
+) -> Result<Wire> {
+    r.errors += 1;
+    r.reconnects += 1;
+    cx.live.errors.fetch_add(1, Relaxed);
+    cx.live.reconnects.fetch_add(1, Relaxed);
+    let mut lost = e;
+    loop {
+        let mut wire = spec.reconnect(who, lost, backoff).await?;
+        match wire.subscribe(&cx.filters, cx.qos).await {
+            Ok(()) => return Ok(wire),
+            // Refused (CONNACK or SUBACK): trying again will not help.
+            Err(e) if e.downcast_ref::<crate::error::Error>().is_some() => return Err(e),
+            Err(e) => lost = e,
+        }
+    }
+}
