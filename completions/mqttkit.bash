@@ -203,7 +203,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__conn)
-            opts="-c -h -p -L -V -i -I -k -x -u -P --clients --connect-rate --duration --client-prefix --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -h -p -L -V -i -I -k -x -u -P --clients --connect-rate --duration --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +226,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --client-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ifaddr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -477,7 +481,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__pub)
-            opts="-c -q -t -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --count --duration --warmup --size --qos --topic --client-prefix --inflight --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,6 +500,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -531,11 +539,19 @@ _mqttkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --inflight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --inflight)
+                --ifaddr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -671,7 +687,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__pubsub)
-            opts="-c -q -t -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --count --duration --warmup --size --qos --topic --client-prefix --inflight --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +706,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -725,11 +745,19 @@ _mqttkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --inflight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --inflight)
+                --ifaddr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -865,7 +893,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__sub)
-            opts="-c -t -q -h -p -L -V -i -I -k -x -u -P --clients --topic --qos --count --duration --client-prefix --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -t -q -h -p -L -V -i -I -k -x -u -P --clients --topic --qos --count --duration --connect-rate --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,7 +931,15 @@ _mqttkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ifaddr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -261,14 +261,17 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and not __fish_se
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s c -l clients -d 'Publishing clients' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l subscribers -d 'Subscribing clients, each subscribed to every publisher\'s topic [pubsub default: 1]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l rate -d 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l interval -d 'Time between two messages of each publisher, instead of --rate (the total rate is then clients / interval)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l count -d 'Messages in total (warm-up included), shared by the publishers' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l duration -d 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l warmup -d 'Time before the measurement, excluded from every figure' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l size -d 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s q -l qos -d 'QoS of publishes and subscriptions' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s t -l topic -d 'Topic template: %i is the publisher\'s index (from 0)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l client-prefix -d 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l inflight -d 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s t -l topic -d 'Topic template: %i the publisher\'s index (from 0), %c its client id, %h this machine\'s host name, %% a percent sign' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l inflight -d 'Unacknowledged QoS 1/2 messages per publisher (an MQTT 5 broker\'s Receive Maximum lowers it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-rate -d 'New connections per second while connecting [default: all at once]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l client-prefix -d 'Client id prefix; the role and index follow (pub-0, sub-0, conn-0) [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l ifaddr -d 'Local source addresses, comma-separated, used by the clients in turn: each address has its own ~28k ephemeral ports towards one broker' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
@@ -292,6 +295,7 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s r -l retain -d 'Publish with the retain flag (the broker keeps the last message of every topic)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l json -d 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l quiet -d 'No progress lines on stderr'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l help -d 'Print help'
@@ -301,14 +305,17 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s c -l clients -d 'Publishing clients' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l subscribers -d 'Subscribing clients, each subscribed to every publisher\'s topic [pubsub default: 1]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l rate -d 'Messages per second in total, shared evenly by the publishers (open loop: each message has its intended send time)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l interval -d 'Time between two messages of each publisher, instead of --rate (the total rate is then clients / interval)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l count -d 'Messages in total (warm-up included), shared by the publishers' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l duration -d 'Measured time after the warm-up, e.g. 10s [default: 10s unless --count is given]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l warmup -d 'Time before the measurement, excluded from every figure' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l size -d 'Payload bytes; at least the 24-byte header (publisher, sequence, send time)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s q -l qos -d 'QoS of publishes and subscriptions' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s t -l topic -d 'Topic template: %i is the publisher\'s index (from 0)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l client-prefix -d 'Client id prefix; "pub-N" or "sub-N" follows [default: mqttkit-bench-PID-]' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l inflight -d 'Unacknowledged QoS 1/2 messages per publisher (rumqttc holds at most 100)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s t -l topic -d 'Topic template: %i the publisher\'s index (from 0), %c its client id, %h this machine\'s host name, %% a percent sign' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l inflight -d 'Unacknowledged QoS 1/2 messages per publisher (an MQTT 5 broker\'s Receive Maximum lowers it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-rate -d 'New connections per second while connecting [default: all at once]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l client-prefix -d 'Client id prefix; the role and index follow (pub-0, sub-0, conn-0) [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l ifaddr -d 'Local source addresses, comma-separated, used by the clients in turn: each address has its own ~28k ephemeral ports towards one broker' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
@@ -332,6 +339,7 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s r -l retain -d 'Publish with the retain flag (the broker keeps the last message of every topic)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l json -d 'Write the report as one JSON document on stdout (schema: docs/bench.md)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l quiet -d 'No progress lines on stderr'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l help -d 'Print help'
@@ -343,7 +351,9 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s q -l qos -d 'Requested QoS' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l count -d 'Stop after this many messages received by all subscribers together' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l duration -d 'Stop after this long [default: 10s unless --count is given]' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l client-prefix -d 'Client id prefix; "sub-N" follows [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-rate -d 'New connections per second while connecting [default: all at once]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l client-prefix -d 'Client id prefix; the role and index follow (pub-0, sub-0, conn-0) [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l ifaddr -d 'Local source addresses, comma-separated, used by the clients in turn: each address has its own ~28k ephemeral ports towards one broker' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
@@ -376,7 +386,8 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s c -l clients -d 'Connections to open (raise `ulimit -n` for thousands)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-rate -d 'New connections per second' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l duration -d 'How long to hold the connections once all are open' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l client-prefix -d 'Client id prefix; "conn-N" follows [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l client-prefix -d 'Client id prefix; the role and index follow (pub-0, sub-0, conn-0) [default: mqttkit-bench-PID-]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l ifaddr -d 'Local source addresses, comma-separated, used by the clients in turn: each address has its own ~28k ephemeral ports towards one broker' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
