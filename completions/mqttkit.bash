@@ -203,7 +203,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__conn)
-            opts="-c -h -p -L -V -i -I -k -x -u -P --clients --connect-rate --duration --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -h -p -L -V -i -I -k -x -u -P --clients --connect-rate --duration --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +230,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --ifaddr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -481,7 +485,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__pub)
-            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +556,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --ifaddr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -687,7 +695,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__pubsub)
-            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +766,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --ifaddr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -893,7 +905,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__sub)
-            opts="-c -t -q -h -p -L -V -i -I -k -x -u -P --clients --topic --qos --count --duration --connect-rate --client-prefix --ifaddr --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -t -q -h -p -L -V -i -I -k -x -u -P --clients --topic --qos --count --duration --connect-rate --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,6 +952,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --ifaddr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

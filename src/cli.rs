@@ -514,6 +514,12 @@ pub struct BenchClientArgs {
     /// has its own ~28k ephemeral ports towards one broker.
     #[arg(long, value_name = "ADDR,...", value_delimiter = ',')]
     pub ifaddr: Vec<IpAddr>,
+
+    /// Threads running the clients: 1 (the default) is the cheapest per message and leaves
+    /// the other cores to a broker on the same machine.
+    #[arg(long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: u16,
 }
 
 /// How a benchmark reports: shared by every bench mode that runs a load.

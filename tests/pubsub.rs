@@ -397,7 +397,13 @@ async fn sub_survives_a_broker_restart_and_resubscribes() {
     let sub = spawn_mqttkit(port, &["sub", "-t", "restart", "-C", "2", "-W", "20"]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let publish = |m: &'static str| mqttkit(port, &["pub", "-t", "restart", "-m", m, "-q", "1"]);
-    assert!(output(publish("before")).await.status.success());
+    // Retained, so that a subscriber still connecting on a loaded machine gets it too; the
+    // restarted broker keeps nothing, so "after" is what follows.
+    let before = mqttkit(
+        port,
+        &["pub", "-t", "restart", "-m", "before", "-q", "1", "-r"],
+    );
+    assert!(output(before).await.status.success());
     broker.kill().unwrap();
     broker.wait().unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;

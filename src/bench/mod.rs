@@ -11,12 +11,12 @@
 //!   [`publisher`] and [`subscriber`] on the lean client [`wire`].
 
 pub mod client;
-pub mod pacer;
 pub mod publisher;
 pub mod render;
 pub mod run;
 pub mod subscriber;
 pub mod template;
+pub mod ticker;
 pub mod wire;
 
 use std::collections::BTreeMap;

@@ -14,8 +14,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
 use super::client::ClientSpec;
-use super::pacer::Pacer;
 use super::run::{since, Live, PubSubPlan, DRAIN, LATE};
+use super::ticker::Ticker;
 use super::wire::codec::{self, Ack, Incoming};
 use super::wire::Wire;
 use super::{header, new_histogram, record, Schedule};
@@ -58,8 +58,6 @@ pub struct Context {
     pub epoch_unix_ns: u64,
     /// Live counters.
     pub live: Arc<Live>,
-    /// Wakes publishers on time.
-    pub pacer: Arc<Pacer>,
     /// Ctrl-C: stop publishing.
     pub interrupted: CancellationToken,
 }
@@ -127,8 +125,9 @@ pub async fn run(
     let mut drain_until: Option<Instant> = None;
     let mut backoff = Backoff::default();
     let mut pad = [0u8; header::LEN];
-    // The pending wake-up for message `.0`.
-    let mut wake: Option<(u64, tokio::sync::oneshot::Receiver<()>)> = None;
+    let mut ticker = Ticker::new(plan.spin())?;
+    // Nothing is due before the epoch: message 0 of publisher 0 is due at it.
+    ticker.sleep_until(cx.epoch).await?;
     loop {
         let window = plan.inflight.min(usize::from(wire.receive_max));
         // With --duration, publishing ends on time even when behind: what is left is unsent.
@@ -204,12 +203,10 @@ pub async fn run(
         }
         let window_open = !acking || inflight.due.len() < window;
         let waiting = more && window_open;
-        if waiting && wake.as_ref().is_none_or(|(m, _)| *m != k) {
-            wake = Some((k, cx.pacer.at(cx.epoch + schedule.due(k))));
-        }
+        let next_due = cx.epoch + schedule.due(k);
         let ping_at = wire.ping_at();
         tokio::select! {
-            _ = async { (&mut wake.as_mut().expect("armed").1).await }, if waiting => wake = None,
+            woke = ticker.sleep_until(next_due), if waiting => woke?,
             () = sleep_until(drain_until.unwrap_or_else(Instant::now).into()), if drain_until.is_some() => break,
             () = cx.interrupted.cancelled(), if more => {}
             () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {

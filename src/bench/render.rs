@@ -58,7 +58,7 @@ pub fn text(r: &Report) -> String {
             "  connections {} at {:.0}/s: {} connected",
             l.connections, l.offered_rate, c.connected
         );
-        if r.rss_kb > 0 {
+        if r.rss_kb > 0 && c.connected > 0 {
             let _ = writeln!(
                 out,
                 "  memory     {} kB resident, {} kB before connecting ({:.1} kB per connection)",

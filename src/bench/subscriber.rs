@@ -39,6 +39,8 @@ pub struct SubResult {
     pub e2e: Histogram<u64>,
     /// When the first and the last message arrived.
     pub span: Option<(Instant, Instant)>,
+    /// Retained messages received when subscribing (left out of every figure).
+    pub retained: u64,
 }
 
 /// When a subscriber stops.
@@ -96,6 +98,7 @@ pub async fn run(
         reconnects: 0,
         e2e: new_histogram(),
         span: None,
+        retained: 0,
     };
     let mut out = BytesMut::new();
     let mut drain_until: Option<Instant> = None;
@@ -117,7 +120,11 @@ pub async fn run(
         let ping_at = wire.ping_at();
         tokio::select! {
             () = stopping.cancelled(), if draining => match until {
-                Until::Drained { .. } => drain_until = Some(Instant::now() + DRAIN),
+                Until::Drained { .. } => {
+                    // Quiet counts from the end of publishing, not from a message long ago.
+                    last_message = last_message.max(Instant::now());
+                    drain_until = Some(Instant::now() + DRAIN);
+                }
                 Until::Stopped { .. } => break,
             },
             () = sleep_until(wake.unwrap_or_else(Instant::now).into()), if wake.is_some() => {}
@@ -171,12 +178,23 @@ fn receive(
     while let Some((packet, used)) = wire.peek()? {
         match packet {
             Incoming::Publish {
-                qos, pkid, payload, ..
+                qos,
+                pkid,
+                retain,
+                payload,
+                ..
             } => {
                 match qos {
                     1 => codec::put_ack(out, Ack::PubAck, pkid),
                     2 => codec::put_ack(out, Ack::PubRec, pkid),
                     _ => {}
+                }
+                // RETAIN set: a message kept from before this subscription [MQTT-3.3.1-8],
+                // not part of the load.
+                if retain {
+                    r.retained += 1;
+                    wire.consume(used);
+                    continue;
                 }
                 r.bytes += payload.len() as u64;
                 match header::read(payload) {

@@ -116,12 +116,22 @@ fn clients(
 
 fn load(args: BenchLoadArgs, mode: &str) -> Result<()> {
     let plan = resolve(&args, mode)?;
-    let report = runtime()?.block_on(run::pubsub(plan, mode))?;
+    let report = runtime(args.client.threads)?.block_on(run::pubsub(plan, mode))?;
     print(&report, args.report.json)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+/// The runtime every client of the run shares: one thread by default (the cheapest per
+/// message, and it leaves the other cores to a broker on the same machine), else a
+/// work-stealing pool of `threads`.
+fn runtime(threads: u16) -> Result<tokio::runtime::Runtime> {
+    let mut builder = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(usize::from(threads));
+        b
+    };
+    builder
         .enable_all()
         .build()
         .context("cannot start the async runtime")
@@ -151,7 +161,7 @@ fn sub(args: BenchSubArgs) -> Result<()> {
         duration,
         progress: !args.report.quiet,
     };
-    let report = runtime()?.block_on(run::sub(plan))?;
+    let report = runtime(args.client.threads)?.block_on(run::sub(plan))?;
     print(&report, args.report.json)
 }
 
@@ -170,7 +180,7 @@ fn connections(args: BenchConnArgs) -> Result<()> {
         hold: args.duration,
         progress: !args.report.quiet,
     };
-    let report = runtime()?.block_on(run::connections(plan))?;
+    let report = runtime(args.client.threads)?.block_on(run::connections(plan))?;
     print(&report, args.report.json)
 }
 

@@ -45,6 +45,8 @@ pub enum Incoming<'a> {
         qos: u8,
         /// Packet id (0 at QoS 0).
         pkid: u16,
+        /// The RETAIN flag: a stored message sent because of a new subscription.
+        retain: bool,
         /// Topic name, as on the wire.
         topic: &'a [u8],
         /// Payload.
@@ -318,6 +320,7 @@ pub fn decode(
             Incoming::Publish {
                 qos,
                 pkid,
+                retain: flags & 1 == 1,
                 topic,
                 payload,
             }
@@ -409,6 +412,7 @@ mod tests {
             let Incoming::Publish {
                 qos: q,
                 pkid: id,
+                retain,
                 topic,
                 payload,
             } = decode_all(&out, Protocol::V311)
@@ -416,8 +420,8 @@ mod tests {
                 panic!("not a PUBLISH");
             };
             assert_eq!(
-                (q, id, topic, payload),
-                (qos, pkid, &b"a/b"[..], &b"xyz"[..])
+                (q, id, retain, topic, payload),
+                (qos, pkid, true, &b"a/b"[..], &b"xyz"[..])
             );
         }
     }

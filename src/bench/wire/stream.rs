@@ -66,9 +66,7 @@ async fn tcp(host: &str, port: u16, source: Option<IpAddr>) -> Result<TcpStream>
                 stream.set_nodelay(true)?;
                 return Ok(stream);
             }
-            Err(e) => {
-                last = Some(anyhow::Error::from(e).context(format!("cannot connect to {addr}")))
-            }
+            Err(e) => last = Some(anyhow::Error::from(e)),
         }
     }
     Err(last.unwrap_or_else(|| anyhow!("{host} has no address of the source address's family")))
