@@ -485,7 +485,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__pub)
-            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --tick --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,6 +548,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --connect-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tick)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -695,7 +699,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__bench__subcmd__pubsub)
-            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
+            opts="-c -q -t -r -h -p -L -V -i -I -k -x -u -P --clients --subscribers --rate --interval --count --duration --warmup --size --qos --topic --retain --inflight --connect-rate --tick --client-prefix --ifaddr --threads --json --quiet --help --host --port --url --protocol-version --id --id-prefix --keepalive --session-expiry --connect-timeout --username --pw --pw-file --will-topic --will-payload --will-qos --will-retain --max-reconnects --cafile --capath --cert --key --insecure --disable-clean-session --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +762,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --connect-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tick)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

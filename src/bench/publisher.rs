@@ -126,6 +126,7 @@ pub async fn run(
     let mut backoff = Backoff::default();
     let mut pad = [0u8; header::LEN];
     let mut ticker = Ticker::new(plan.spin())?;
+    let mut last_wake = cx.epoch;
     // Nothing is due before the epoch: message 0 of publisher 0 is due at it.
     ticker.sleep_until(cx.epoch).await?;
     loop {
@@ -203,10 +204,14 @@ pub async fn run(
         }
         let window_open = !acking || inflight.due.len() < window;
         let waiting = more && window_open;
-        let next_due = cx.epoch + schedule.due(k);
+        // Wake-ups are what a paced publisher costs: at most one per tick.
+        let next_due = (cx.epoch + schedule.due(k)).max(last_wake + plan.tick);
         let ping_at = wire.ping_at();
         tokio::select! {
-            woke = ticker.sleep_until(next_due), if waiting => woke?,
+            woke = ticker.sleep_until(next_due), if waiting => {
+                woke?;
+                last_wake = Instant::now();
+            }
             () = sleep_until(drain_until.unwrap_or_else(Instant::now).into()), if drain_until.is_some() => break,
             () = cx.interrupted.cancelled(), if more => {}
             () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {

@@ -90,6 +90,8 @@ pub struct PubSubPlan {
     pub topic: Template,
     /// Unacknowledged QoS 1/2 messages per publisher.
     pub inflight: usize,
+    /// The shortest time between two wake-ups of a publisher.
+    pub tick: Duration,
     /// Show progress on stderr.
     pub progress: bool,
 }
@@ -142,6 +144,20 @@ pub struct Live {
     pub sent_all: AtomicU64,
     /// Connections open (bench conn).
     pub connected: AtomicU64,
+}
+
+/// Wake-ups per second a run's publishers make at most by default: each costs a timer
+/// (~15 µs of CPU on the virtual machines measured here, in docs/performance.md).
+const WAKES_PER_S: f64 = 10_000.0;
+
+/// The default `--tick`: every message at its own time while the run wakes at most
+/// [`WAKES_PER_S`] times a second, else the tick that keeps it there.
+pub fn auto_tick(rate: f64, publishers: usize) -> Duration {
+    if rate <= WAKES_PER_S {
+        Duration::ZERO
+    } else {
+        Duration::from_secs_f64(publishers as f64 / WAKES_PER_S)
+    }
 }
 
 /// Time since `epoch` (zero before it).

@@ -32,7 +32,7 @@ impl TimerFd {
         Ok(TimerFd(unsafe { OwnedFd::from_raw_fd(fd) }))
     }
 
-    /// Arms the timer to expire `after` from now (at least 1 ns: zero would disarm it).
+    /// Arms the timer to expire once, `after` from now (at least 1 ns: zero would disarm it).
     fn arm(&self, after: Duration) -> io::Result<()> {
         let after = after.max(Duration::from_nanos(1));
         let spec = libc::itimerspec {

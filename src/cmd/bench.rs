@@ -91,6 +91,9 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
         retain: args.retain,
         topic,
         inflight: usize::from(args.inflight),
+        tick: args
+            .tick
+            .unwrap_or_else(|| run::auto_tick(rate, publishers)),
         progress: !args.report.quiet,
     })
 }
