@@ -635,9 +635,9 @@ pub struct BenchLoadArgs {
 
     /// The shortest time between two wake-ups of a publisher: messages due in between go out
     /// together at the next one, and their latency counts the wait. 0 sends every message at
-    /// its own time, at the CPU cost of one timer per message [default: 0 up to 10,000
-    /// messages/s in total, else publishers / 10,000 s, so that the run wakes ~10,000 times
-    /// a second].
+    /// its own time, at the CPU cost of one timer per message [default: 0 up to 2,000
+    /// messages/s in total, else publishers / 2,000 s, so that the run wakes ~2,000 times a
+    /// second].
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub tick: Option<Duration>,
 

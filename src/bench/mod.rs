@@ -294,6 +294,10 @@ pub struct Counts {
     pub errors: u64,
     /// Reconnections after a lost connection.
     pub reconnects: u64,
+    /// Retained messages the subscribers received when subscribing (not part of the load,
+    /// left out of every other figure).
+    #[serde(default)]
+    pub retained: u64,
     /// Connections established (bench conn).
     pub connected: u64,
 }
@@ -441,6 +445,7 @@ impl Report {
             m.max_lag_us = m.max_lag_us.max(c.max_lag_us);
             m.errors += c.errors;
             m.reconnects += c.reconnects;
+            m.retained += c.retained;
             m.connected += c.connected;
             for (name, lat) in &r.latency {
                 let h = lat.histogram().with_context(|| format!("latency {name}"))?;

@@ -116,6 +116,14 @@ pub async fn run(
         ack: new_histogram(),
         last_sent: Duration::ZERO,
     };
+    let packet = codec::publish_size(wire.protocol, &topic, qos, plan.size);
+    if packet > wire.max_packet {
+        // The client must not send it [MQTT-3.2.2-15]; the broker would disconnect.
+        return Err(anyhow::anyhow!(
+            "{who}: a {packet}-byte PUBLISH is above the broker's Maximum Packet Size of {} bytes: use a smaller --size",
+            wire.max_packet
+        ));
+    }
     let mut inflight = InFlight::new();
     let mut out =
         BytesMut::with_capacity(BATCH + codec::publish_size(wire.protocol, &topic, qos, plan.size));

@@ -109,6 +109,13 @@ pub fn text(r: &Report) -> String {
         "  errors     {}  reconnects {}",
         c.errors, c.reconnects
     );
+    if c.retained > 0 {
+        let _ = writeln!(
+            out,
+            "  retained   {} kept from before the run, left out of the figures",
+            c.retained
+        );
+    }
     for (name, lat) in &r.latency {
         if lat.count > 0 {
             latency_line(&mut out, name, lat);

@@ -146,9 +146,11 @@ pub struct Live {
     pub connected: AtomicU64,
 }
 
-/// Wake-ups per second a run's publishers make at most by default: each costs a timer
-/// (~15 µs of CPU on the virtual machines measured here, in docs/performance.md).
-const WAKES_PER_S: f64 = 10_000.0;
+/// Wake-ups per second a run's publishers make at most by default: each costs a timer and
+/// a return from idle (~20–30 µs of CPU on the virtual machines measured here, in
+/// docs/performance.md). At this budget a publisher wakes every 500 µs at most, twice as
+/// often as tokio's millisecond timers, which other generators pace with.
+const WAKES_PER_S: f64 = 2_000.0;
 
 /// The default `--tick`: every message at its own time while the run wakes at most
 /// [`WAKES_PER_S`] times a second, else the tick that keeps it there.
@@ -330,6 +332,7 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
         match joined? {
             Ok(r) => {
                 counts.received += r.received;
+                counts.retained += r.retained;
                 counts.expected += sent_by.iter().sum::<u64>();
                 counts.lost += r.delivery.lost(&sent_by);
                 counts.duplicated += r.delivery.duplicated;
@@ -518,6 +521,7 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
         match joined? {
             Ok(r) => {
                 counts.received += r.received;
+                counts.retained += r.retained;
                 bytes += r.bytes;
                 counts.errors += r.errors;
                 counts.reconnects += r.reconnects;

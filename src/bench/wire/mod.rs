@@ -28,6 +28,10 @@ pub const LOAD_CHUNK: usize = 64 * 1024;
 /// Bytes reserved before each read by connections that are only held open.
 pub const IDLE_CHUNK: usize = 64;
 
+/// The largest packet accepted from the broker: the protocol's limit, as CONNECT announces
+/// (MQTT 5 Maximum Packet Size).
+const MAX_INCOMING: usize = codec::MAX_REMAINING + 5;
+
 /// One connection to the broker, past CONNACK.
 pub struct Wire {
     stream: Stream,
@@ -66,7 +70,7 @@ impl Wire {
                 rbuf: BytesMut::new(),
                 chunk,
                 protocol: config.protocol,
-                max_packet: codec::MAX_REMAINING + 5,
+                max_packet: MAX_INCOMING,
                 receive_max: u16::MAX,
                 keep_alive: config.keep_alive,
                 last_write: Instant::now(),
@@ -128,7 +132,7 @@ impl Wire {
     /// The next whole packet in the buffer and the bytes it takes; [`Wire::consume`] them
     /// once handled.
     pub fn peek(&self) -> Result<Option<(Incoming<'_>, usize)>, DecodeError> {
-        codec::decode(&self.rbuf, self.protocol, self.max_packet.max(1 << 20))
+        codec::decode(&self.rbuf, self.protocol, MAX_INCOMING)
     }
 
     /// Drops `n` handled bytes from the buffer.
@@ -163,11 +167,9 @@ impl Wire {
         self.send(&mut out).await?;
         let mut offset = 0;
         loop {
-            while let Some((packet, used)) = codec::decode(
-                &self.rbuf[offset..],
-                self.protocol,
-                self.max_packet.max(1 << 20),
-            )? {
+            while let Some((packet, used)) =
+                codec::decode(&self.rbuf[offset..], self.protocol, MAX_INCOMING)?
+            {
                 if let Incoming::SubAck { pkid: PKID, codes } = packet {
                     let refused = filters.iter().zip(codes).find(|(_, &code)| code >= 0x80);
                     if let Some((filter, code)) = refused {
@@ -212,7 +214,7 @@ fn put_connect(out: &mut BytesMut, config: &ConnectConfig) -> Result<()> {
             use rumqttc::v5::mqttbytes::v5;
             let mut properties = v5::ConnectProperties::new();
             properties.session_expiry_interval = config.session_expiry;
-            properties.max_packet_size = Some(codec::MAX_REMAINING as u32 + 5);
+            properties.max_packet_size = Some(MAX_INCOMING as u32);
             let c = v5::Connect {
                 keep_alive,
                 client_id: config.client_id.clone(),
