@@ -317,5 +317,6 @@ async fn lose(
     cx.live.errors.fetch_add(1, Relaxed);
     cx.live.reconnects.fetch_add(1, Relaxed);
     inflight.due.clear();
-    spec.reconnect(who, e, backoff).await
+    // Boxed: the handshake futures would otherwise size every publisher task.
+    Box::pin(spec.reconnect(who, e, backoff)).await
 }

@@ -608,7 +608,9 @@ pub async fn connections(plan: ConnPlan) -> Result<Report> {
             sleep_until(at.into()).await;
             let began = Instant::now();
             let who = format!("connection {i}");
-            let mut wire = match spec.connect().await {
+            // Boxed, as the reconnect below: a held connection's task then keeps only what
+            // holding needs, not the space of a TLS or WebSocket handshake.
+            let mut wire = match Box::pin(spec.connect()).await {
                 Ok(wire) => wire,
                 Err(e) => {
                     live.errors.fetch_add(1, Relaxed);
@@ -636,7 +638,7 @@ pub async fn connections(plan: ConnPlan) -> Result<Report> {
                 if let Some(e) = lost {
                     losses += 1;
                     live.errors.fetch_add(1, Relaxed);
-                    match spec.reconnect(&who, e, &mut backoff).await {
+                    match Box::pin(spec.reconnect(&who, e, &mut backoff)).await {
                         Ok(w) => wire = w,
                         Err(e) => {
                             warn!("{e:#}");

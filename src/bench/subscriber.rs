@@ -246,7 +246,8 @@ async fn lose(
     cx.live.reconnects.fetch_add(1, Relaxed);
     let mut lost = e;
     loop {
-        let mut wire = spec.reconnect(who, lost, backoff).await?;
+        // Boxed: the handshake futures would otherwise size every subscriber task.
+        let mut wire = Box::pin(spec.reconnect(who, lost, backoff)).await?;
         match wire.subscribe(&cx.filters, cx.qos).await {
             Ok(()) => return Ok(wire),
             // Refused (CONNACK or SUBACK): trying again will not help.
