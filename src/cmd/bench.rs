@@ -98,12 +98,16 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
     })
 }
 
-/// The client settings every mode shares.
+/// The client settings every mode shares; warns once (not per connection) about an
+/// insecure transport.
 fn clients(
     args: &BenchClientArgs,
     conn: conn::ConnectConfig,
     connect_rate: Option<f64>,
 ) -> Result<run::Clients> {
+    if let Some(warning) = conn.transport.warning() {
+        crate::output::print_warning(warning);
+    }
     if let Some(r) = connect_rate.filter(|r| !r.is_finite() || *r <= 0.0) {
         return Err(usage(format!(
             "--connect-rate {r}: connections per second must be above 0"

@@ -20,7 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use self::codec::{DecodeError, Incoming};
 use self::stream::Stream;
-use crate::conn::{self, ConnectConfig, Protocol};
+use crate::conn::{self, transport, ConnectConfig, Protocol};
 use crate::error::Error;
 
 /// Bytes reserved before each read by connections that carry a load.
@@ -102,7 +102,11 @@ impl Wire {
                 humantime::format_duration(config.connect_timeout)
             )),
             Ok(Err(e)) if conn::is_refusal(&e) => Err(e),
-            Ok(Err(e)) => Err(e.context(format!("cannot connect to {addr}"))),
+            // A TLS alert may come after the handshake, while CONNACK is awaited (TLS 1.3).
+            Ok(Err(e)) => Err(match e.chain().find_map(transport::tls_hint) {
+                Some(hint) => e.context(format!("cannot connect to {addr} ({hint})")),
+                None => e.context(format!("cannot connect to {addr}")),
+            }),
             Ok(Ok(wire)) => Ok(wire),
         }
     }

@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpSocket, TcpStream};
 use ws_stream_tungstenite::WsStream;
 
-use crate::conn::{transport, ConnectConfig, TransportConfig};
+use crate::conn::{ConnectConfig, TransportConfig};
 
 /// Any byte stream the client can speak MQTT over.
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -82,10 +82,7 @@ async fn tls_over<S: AsyncRead + AsyncWrite + Unpin>(
     tokio_rustls::TlsConnector::from(config)
         .connect(name, stream)
         .await
-        .map_err(|e| match transport::tls_hint(&e) {
-            Some(hint) => anyhow!("TLS handshake: {e} ({hint})"),
-            None => anyhow!("TLS handshake: {e}"),
-        })
+        .map_err(|e| anyhow::Error::new(e).context("TLS handshake"))
 }
 
 async fn websocket<S: AsyncRead + AsyncWrite + Unpin + Send>(
