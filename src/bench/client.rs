@@ -34,26 +34,21 @@ impl ClientSpec {
         lost: anyhow::Error,
         backoff: &mut Backoff,
     ) -> Result<Wire> {
-        let mut last = lost;
-        loop {
-            if self
-                .config
-                .max_reconnects
-                .is_some_and(|m| backoff.attempts >= m)
-            {
-                return Err(last.context(format!("{who}: gave up reconnecting")));
-            }
-            let delay = backoff.next_delay();
-            warn!("{who}: {last:#}; reconnecting in {delay:?}");
-            tokio::time::sleep(delay).await;
-            match self.connect().await {
-                Ok(wire) => {
-                    backoff.reset();
-                    return Ok(wire);
-                }
-                Err(e) if conn::is_refusal(&e) => return Err(e.context(who.to_string())),
-                Err(e) => last = e,
-            }
+        let max = self.config.max_reconnects;
+        if max.is_some_and(|m| backoff.attempts >= m) {
+            return Err(lost.context(format!("{who}: gave up reconnecting")));
         }
+        let delay = backoff.next_delay();
+        warn!("{who}: {lost:#}; reconnecting in {delay:?}");
+        tokio::time::sleep(delay).await;
+        conn::retry(max, backoff, || self.connect())
+            .await
+            .map_err(|e| {
+                if conn::is_refusal(&e) {
+                    e.context(who.to_string())
+                } else {
+                    e.context(format!("{who}: gave up reconnecting"))
+                }
+            })
     }
 }

@@ -125,8 +125,7 @@ pub async fn run(
         ));
     }
     let mut inflight = InFlight::new();
-    let mut out =
-        BytesMut::with_capacity(BATCH + codec::publish_size(wire.protocol, &topic, qos, plan.size));
+    let mut out = BytesMut::with_capacity(BATCH + packet);
     let mut k = 0u64;
     // Messages already counted in the live counters.
     let mut reported = 0u64;
@@ -314,8 +313,7 @@ async fn lose(
 ) -> Result<Wire> {
     r.errors += 1;
     r.reconnects += 1;
-    cx.live.errors.fetch_add(1, Relaxed);
-    cx.live.reconnects.fetch_add(1, Relaxed);
+    cx.live.connection_lost();
     inflight.due.clear();
     // Boxed: the handshake futures would otherwise size every publisher task.
     Box::pin(spec.reconnect(who, e, backoff)).await

@@ -162,6 +162,14 @@ pub fn auto_tick(rate: f64, publishers: usize) -> Duration {
     }
 }
 
+impl Live {
+    /// Counts a lost connection: an error and a reconnection.
+    pub fn connection_lost(&self) {
+        self.errors.fetch_add(1, Relaxed);
+        self.reconnects.fetch_add(1, Relaxed);
+    }
+}
+
 /// Time since `epoch` (zero before it).
 pub fn since(epoch: Instant) -> Duration {
     Instant::now().saturating_duration_since(epoch)

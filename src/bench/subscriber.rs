@@ -242,8 +242,7 @@ async fn lose(
 ) -> Result<Wire> {
     r.errors += 1;
     r.reconnects += 1;
-    cx.live.errors.fetch_add(1, Relaxed);
-    cx.live.reconnects.fetch_add(1, Relaxed);
+    cx.live.connection_lost();
     let mut lost = e;
     loop {
         // Boxed: the handshake futures would otherwise size every subscriber task.

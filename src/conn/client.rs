@@ -516,24 +516,7 @@ fn options_v5(config: &ConnectConfig) -> v5::MqttOptions {
 /// `--max-reconnects` failed attempts, ends it with the error.
 pub async fn connect_retrying(config: &ConnectConfig) -> Result<Connection> {
     let mut backoff = super::Backoff::default();
-    loop {
-        match connect(config).await {
-            Ok(connection) => return Ok(connection),
-            Err(e) if is_refusal(&e) => return Err(e),
-            Err(e)
-                if config
-                    .max_reconnects
-                    .is_some_and(|max| backoff.attempts >= max) =>
-            {
-                return Err(e)
-            }
-            Err(e) => {
-                let delay = backoff.next_delay();
-                tracing::warn!("{e:#}; retrying in {delay:?}");
-                tokio::time::sleep(delay).await;
-            }
-        }
-    }
+    super::retry(config.max_reconnects, &mut backoff, || connect(config)).await
 }
 
 /// Connects and waits for a successful CONNACK within the connect timeout.

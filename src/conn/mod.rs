@@ -271,6 +271,35 @@ impl Backoff {
     }
 }
 
+/// Calls `attempt` until it succeeds, waiting out `backoff` after each failure (warning
+/// with the error and the delay). A refusal by the broker ends it at once, as does the
+/// failure after `max` attempts (`--max-reconnects`); both return that error.
+pub async fn retry<T, F, Fut>(
+    max: Option<u32>,
+    backoff: &mut Backoff,
+    mut attempt: F,
+) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    loop {
+        match attempt().await {
+            Ok(value) => {
+                backoff.reset();
+                return Ok(value);
+            }
+            Err(e) if is_refusal(&e) => return Err(e),
+            Err(e) if max.is_some_and(|m| backoff.attempts >= m) => return Err(e),
+            Err(e) => {
+                let delay = backoff.next_delay();
+                tracing::warn!("{e:#}; retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
