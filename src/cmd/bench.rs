@@ -98,16 +98,20 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
     })
 }
 
-/// The client settings every mode shares; warns once (not per connection) about an
-/// insecure transport.
+/// Warns about an insecure transport once per run (not per connection), after every usage
+/// check passed, just before connecting.
+fn warn_once(clients: &run::Clients) {
+    if let Some(warning) = clients.conn.transport.warning() {
+        crate::output::print_warning(warning);
+    }
+}
+
+/// The client settings every mode shares.
 fn clients(
     args: &BenchClientArgs,
     conn: conn::ConnectConfig,
     connect_rate: Option<f64>,
 ) -> Result<run::Clients> {
-    if let Some(warning) = conn.transport.warning() {
-        crate::output::print_warning(warning);
-    }
     if let Some(r) = connect_rate.filter(|r| !r.is_finite() || *r <= 0.0) {
         return Err(usage(format!(
             "--connect-rate {r}: connections per second must be above 0"
@@ -123,6 +127,7 @@ fn clients(
 
 fn load(args: BenchLoadArgs, mode: &str) -> Result<()> {
     let plan = resolve(&args, mode)?;
+    warn_once(&plan.clients);
     let report = runtime(args.client.threads)?.block_on(run::pubsub(plan, mode))?;
     print(&report, args.report.json)
 }
@@ -168,6 +173,7 @@ fn sub(args: BenchSubArgs) -> Result<()> {
         duration,
         progress: !args.report.quiet,
     };
+    warn_once(&plan.clients);
     let report = runtime(args.client.threads)?.block_on(run::sub(plan))?;
     print(&report, args.report.json)
 }
@@ -187,6 +193,7 @@ fn connections(args: BenchConnArgs) -> Result<()> {
         hold: args.duration,
         progress: !args.report.quiet,
     };
+    warn_once(&plan.clients);
     let report = runtime(args.client.threads)?.block_on(run::connections(plan))?;
     print(&report, args.report.json)
 }
