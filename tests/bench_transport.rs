@@ -1,6 +1,6 @@
 //! `mqttkit bench` over every transport and with the connection settings of the shared layer:
 //! TLS, mutual TLS, WebSocket and WebSocket over TLS against Debian's mosquitto (certificates
-//! made here with rcgen, as in tests/tls_ws.rs), MQTT 5's Maximum Packet Size, `--tick`,
+//! from `common::pki`, as in tests/tls_ws.rs), MQTT 5's Maximum Packet Size, `--tick`,
 //! credentials against the bundled broker, and a will left by `bench conn` when it is killed.
 //!
 //! Every run is short (well under a second of load, small counts) and on 127.0.0.1; nothing
@@ -10,18 +10,14 @@
 mod common;
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
+use common::pki::{pki, Pki};
 use common::*;
 use mqttkit::broker::{AuthConfig, BrokerConfig, PasswordFile};
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
-};
 use rumqttc::mqttbytes::QoS;
 use serde_json::Value;
 
@@ -203,74 +199,6 @@ fn assert_all_delivered(r: &Value, n: u64, what: &str) {
 const PUBSUB_QOS1: [&str; 8] = [
     "-q", "1", "--count", "300", "--rate", "1000", "--json", "--quiet",
 ];
-
-// ---------------------------------------------------------------------------------------
-// Certificates (the parts of tests/tls_ws.rs these tests need)
-
-/// Certificate and key files in a temporary directory.
-struct Pki {
-    dir: tempfile::TempDir,
-}
-
-impl Pki {
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn arg(&self, name: &str) -> String {
-        self.path(name).display().to_string()
-    }
-}
-
-fn ca(name: &str) -> CertifiedIssuer<'static, KeyPair> {
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    params.distinguished_name.push(DnType::CommonName, name);
-    CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap()
-}
-
-/// Writes `NAME.pem` and `NAME.key`: a leaf certificate signed by `issuer`.
-fn leaf(
-    dir: &Path,
-    name: &str,
-    sans: &[&str],
-    usage: ExtendedKeyUsagePurpose,
-    issuer: &CertifiedIssuer<'static, KeyPair>,
-) {
-    let mut params =
-        CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
-    params.distinguished_name.push(DnType::CommonName, name);
-    params.extended_key_usages = vec![usage];
-    let key = KeyPair::generate().unwrap();
-    let cert = params.signed_by(&key, issuer).unwrap();
-    write_file(dir, &format!("{name}.pem"), &cert.pem());
-    write_file(dir, &format!("{name}.key"), &key.serialize_pem());
-}
-
-/// ca.pem, server.pem/.key (localhost, 127.0.0.1), client.pem/.key, all from one CA, and
-/// other-ca.pem, an unrelated CA.
-fn pki() -> Pki {
-    let dir = tempfile::tempdir().unwrap();
-    let root = ca("mqttkit bench test CA");
-    write_file(dir.path(), "ca.pem", &root.pem());
-    write_file(dir.path(), "other-ca.pem", &ca("unrelated CA").pem());
-    leaf(
-        dir.path(),
-        "server",
-        &["localhost", "127.0.0.1"],
-        ExtendedKeyUsagePurpose::ServerAuth,
-        &root,
-    );
-    leaf(
-        dir.path(),
-        "client",
-        &["client.test"],
-        ExtendedKeyUsagePurpose::ClientAuth,
-        &root,
-    );
-    Pki { dir }
-}
 
 /// The listeners of one mosquitto.
 struct Ports {

@@ -3,6 +3,8 @@
 //! private mosquitto instance for interoperability tests.
 #![allow(dead_code)]
 
+pub mod pki;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
