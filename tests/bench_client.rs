@@ -8,22 +8,17 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::net::IpAddr;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
+use common::report::*;
 use common::*;
 use mqttkit::broker::{Broker, BrokerConfig, Faults};
 use rumqttc::mqttbytes::QoS;
-use serde_json::Value;
 use tokio::net::TcpListener;
-
-/// The longest a bench run may take here before it counts as hung (debug build, a busy
-/// two-core machine).
-const LIMIT: Duration = Duration::from_secs(60);
 
 /// Bytes of the bench payload header: publisher, sequence, intended send time (u64 BE each).
 const HEADER: usize = 24;
@@ -38,95 +33,6 @@ fn bench(port: u16, mode: &str, args: &[&str]) -> Command {
     cmd
 }
 
-/// Runs `cmd` to the end, killing it (and failing) when it takes longer than [`LIMIT`].
-fn output_within(mut cmd: Command) -> Output {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            let err = stderr.join().unwrap();
-            panic!(
-                "{cmd:?} did not finish within {LIMIT:?}; stderr:\n{}",
-                String::from_utf8_lossy(&err)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Output {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
-}
-
-/// [`output_within`] off the async runtime (the in-process broker runs on it).
-async fn run(cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || output_within(cmd))
-        .await
-        .unwrap()
-}
-
-/// Fails when the process panicked.
-fn assert_no_panic(out: &Output) {
-    let err = stderr(out);
-    assert!(
-        !err.contains("panicked"),
-        "the process panicked (exit {:?}):\n{err}",
-        out.status
-    );
-}
-
-/// The JSON report of a successful run.
-fn report(out: &Output) -> Value {
-    assert_no_panic(out);
-    assert!(
-        out.status.success(),
-        "exit {:?}:\n{}",
-        out.status,
-        stderr(out)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn count(r: &Value, name: &str) -> u64 {
-    r["counts"][name]
-        .as_u64()
-        .unwrap_or_else(|| panic!("counts.{name} in {r}"))
-}
-
-fn latency_count(r: &Value, name: &str) -> u64 {
-    r["latency"][name]["count"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("latency.{name}.count in {r}"))
-}
-
-/// Asserts that every named count is 0.
-fn assert_zero(r: &Value, names: &[&str]) {
-    for name in names {
-        assert_eq!(count(r, name), 0, "counts.{name} in {r}");
-    }
-}
-
-/// `(publisher, seq, intended_ns)` from a bench payload's header.
 fn header(payload: &[u8]) -> (u64, u64, u64) {
     assert!(
         payload.len() >= HEADER,

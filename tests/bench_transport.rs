@@ -9,21 +9,17 @@
 
 mod common;
 
-use std::io::Read;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 use common::pki::{pki, Pki};
+use common::report::*;
 use common::*;
 use mqttkit::broker::{AuthConfig, BrokerConfig, PasswordFile};
 use rumqttc::mqttbytes::QoS;
 use serde_json::Value;
-
-/// The longest a bench run may take here before it counts as hung (debug build, a busy
-/// two-core machine).
-const LIMIT: Duration = Duration::from_secs(60);
 
 // ---------------------------------------------------------------------------------------
 // Running bench (as in tests/bench_client.rs)
@@ -61,84 +57,6 @@ fn bench(port: u16, mode: &str, args: &[&str]) -> Command {
     bench_cmd(mode, &all)
 }
 
-/// Runs `cmd` to the end, killing it (and failing) when it takes longer than [`LIMIT`].
-fn output_within(mut cmd: Command) -> Output {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (stdout, stderr) = drain_pipes(&mut child);
-    let deadline = Instant::now() + LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            let err = stderr.join().unwrap();
-            panic!(
-                "{cmd:?} did not finish within {LIMIT:?}; stderr:\n{}",
-                String::from_utf8_lossy(&err)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Output {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
-}
-
-type Drained = std::thread::JoinHandle<Vec<u8>>;
-
-/// Reads the child's stdout and stderr to their ends on two threads.
-fn drain_pipes(child: &mut Child) -> (Drained, Drained) {
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    (
-        drain(Box::new(child.stdout.take().unwrap())),
-        drain(Box::new(child.stderr.take().unwrap())),
-    )
-}
-
-/// [`output_within`] off the async runtime (the in-process broker runs on it).
-async fn run(cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || output_within(cmd))
-        .await
-        .unwrap()
-}
-
-/// Fails when the process panicked.
-fn assert_no_panic(out: &Output) {
-    let err = stderr(out);
-    assert!(
-        !err.contains("panicked"),
-        "the process panicked (exit {:?}):\n{err}",
-        out.status
-    );
-}
-
-/// The JSON report of a successful run.
-fn report(out: &Output) -> Value {
-    assert_no_panic(out);
-    assert!(
-        out.status.success(),
-        "exit {:?}:\n{}",
-        out.status,
-        stderr(out)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
 /// Asserts a failed run: exit `code`, no panic, no report on stdout, and `needles` on stderr.
 fn assert_fails(out: &Output, code: i32, needles: &[&str], what: &str) {
     assert_no_panic(out);
@@ -152,25 +70,6 @@ fn assert_fails(out: &Output, code: i32, needles: &[&str], what: &str) {
     assert!(err.contains("mqttkit: error:"), "{what}: {err}");
     for needle in needles {
         assert!(err.contains(needle), "{what}: no {needle:?} in {err}");
-    }
-}
-
-fn count(r: &Value, name: &str) -> u64 {
-    r["counts"][name]
-        .as_u64()
-        .unwrap_or_else(|| panic!("counts.{name} in {r}"))
-}
-
-fn latency_count(r: &Value, name: &str) -> u64 {
-    r["latency"][name]["count"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("latency.{name}.count in {r}"))
-}
-
-/// Asserts that every named count is 0.
-fn assert_zero(r: &Value, names: &[&str]) {
-    for name in names {
-        assert_eq!(count(r, name), 0, "counts.{name} in {r}");
     }
 }
 

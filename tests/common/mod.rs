@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod pki;
+pub mod report;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
