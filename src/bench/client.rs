@@ -41,14 +41,16 @@ impl ClientSpec {
         let delay = backoff.next_delay();
         warn!("{who}: {lost:#}; reconnecting in {delay:?}");
         tokio::time::sleep(delay).await;
-        conn::retry(max, backoff, || self.connect())
-            .await
-            .map_err(|e| {
-                if conn::is_refusal(&e) {
-                    e.context(who.to_string())
-                } else {
-                    e.context(format!("{who}: gave up reconnecting"))
-                }
-            })
+        conn::retry(max, backoff, || async {
+            self.connect().await.map_err(|e| e.context(who.to_string()))
+        })
+        .await
+        .map_err(|e| {
+            if conn::is_refusal(&e) {
+                e
+            } else {
+                e.context("gave up reconnecting")
+            }
+        })
     }
 }

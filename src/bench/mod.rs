@@ -55,10 +55,14 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// When message `k` is due, after the epoch.
+    /// When message `k` is due, after the epoch (at most [`Schedule::HORIZON`]).
     pub fn due(&self, k: u64) -> Duration {
-        self.offset + Duration::from_secs_f64(k as f64 / self.rate)
+        let after = Duration::try_from_secs_f64(k as f64 / self.rate).unwrap_or(Self::HORIZON);
+        (self.offset + after.min(Self::HORIZON)).min(Self::HORIZON)
     }
+
+    /// The farthest due time: a century, beyond any run (and safe to add to an `Instant`).
+    pub const HORIZON: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
     /// Latency of a message due at `due` and completed at `done` (both after the epoch):
     /// measured from the intended time, so waiting to be sent counts.

@@ -17,7 +17,7 @@ use super::client::ClientSpec;
 use super::run::{since, Live, PubSubPlan, DRAIN, LATE};
 use super::ticker::Ticker;
 use super::wire::codec::{self, Ack, Incoming};
-use super::wire::Wire;
+use super::wire::{disconnected, Wire};
 use super::{header, new_histogram, record, Schedule};
 use crate::conn::Backoff;
 
@@ -46,6 +46,8 @@ pub struct PubResult {
     pub ack: Histogram<u64>,
     /// When the last message was sent, after the epoch.
     pub last_sent: Duration,
+    /// Publishes the broker refused (part of `errors`).
+    pub refused: u64,
 }
 
 /// The shared parts of a run a publisher needs.
@@ -115,15 +117,12 @@ pub async fn run(
         reconnects: 0,
         ack: new_histogram(),
         last_sent: Duration::ZERO,
+        refused: 0,
     };
     let packet = codec::publish_size(wire.protocol, &topic, qos, plan.size);
-    if packet > wire.max_packet {
-        // The client must not send it [MQTT-3.2.2-15]; the broker would disconnect.
-        return Err(anyhow::anyhow!(
-            "{who}: a {packet}-byte PUBLISH is above the broker's Maximum Packet Size of {} bytes: use a smaller --size",
-            wire.max_packet
-        ));
-    }
+    within_limits(&wire, plan, packet, &who)?;
+    // Reconnecting gives up when the run is over: at the end of --duration and the drain.
+    let stop_at = end.map(|e| cx.epoch + e + DRAIN);
     let mut inflight = InFlight::new();
     let mut out = BytesMut::with_capacity(BATCH + packet);
     let mut k = 0u64;
@@ -144,6 +143,8 @@ pub async fn run(
                 && !cx.interrupted.is_cancelled()
                 && end.is_none_or(|e| schedule.due(k) < e && since(cx.epoch) < e)
         };
+        // What to undo when the batch cannot be written: its messages go out again later.
+        let mark = (k, r.sent, r.sent_all, r.late, r.last_sent);
         if producing(k) {
             let now = since(cx.epoch);
             while k < n {
@@ -171,8 +172,8 @@ pub async fn run(
                 out.put_slice(&pad);
                 out.put_bytes(0, plan.size - header::LEN);
                 let lag = now.saturating_sub(due);
-                r.max_lag = r.max_lag.max(lag);
                 if due >= plan.warmup {
+                    r.max_lag = r.max_lag.max(lag);
                     r.sent += 1;
                     if lag > LATE {
                         r.late += 1;
@@ -193,8 +194,24 @@ pub async fn run(
                 reported = r.sent_all;
             }
             Err(e) => {
-                wire = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx).await?;
+                (k, r.sent, r.sent_all, r.late, r.last_sent) = mark;
                 out.clear();
+                let Some(w) = lose(
+                    &spec,
+                    &who,
+                    e,
+                    &mut backoff,
+                    &mut r,
+                    &mut inflight,
+                    &cx,
+                    stop_at,
+                )
+                .await?
+                else {
+                    break;
+                };
+                wire = w;
+                within_limits(&wire, plan, packet, &who)?;
             }
         }
         if batch >= BATCH {
@@ -223,14 +240,22 @@ pub async fn run(
             () = cx.interrupted.cancelled(), if more => {}
             () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {
                 if let Err(e) = wire.ping().await {
-                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx).await?;
+                    let Some(w) = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx, stop_at).await? else {
+                        break;
+                    };
+                    wire = w;
+                    within_limits(&wire, plan, packet, &who)?;
                 }
             }
             filled = wire.fill() => {
-                let handled = filled.and_then(|()| acknowledge(&mut wire, &mut inflight, &mut out, &mut r, &cx, &who).map_err(Into::into));
+                let handled = filled.and_then(|()| acknowledge(&mut wire, &mut inflight, &mut out, &mut r, &cx, &who));
                 if let Err(e) = handled {
-                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx).await?;
                     out.clear();
+                    let Some(w) = lose(&spec, &who, e, &mut backoff, &mut r, &mut inflight, &cx, stop_at).await? else {
+                        break;
+                    };
+                    wire = w;
+                    within_limits(&wire, plan, packet, &who)?;
                 }
             }
         }
@@ -263,7 +288,7 @@ fn acknowledge(
     r: &mut PubResult,
     cx: &Context,
     who: &str,
-) -> Result<(), codec::DecodeError> {
+) -> Result<()> {
     let now = since(cx.epoch);
     let mut complete = |pkid: u16, failure: Option<u8>, r: &mut PubResult| {
         let Some(due) = inflight.due.remove(&pkid) else {
@@ -280,7 +305,11 @@ fn acknowledge(
             Some(code) => {
                 r.errors += 1;
                 cx.live.errors.fetch_add(1, Relaxed);
-                warn!("{who}: publish refused (reason code {code:#04x})");
+                // Once: a broker refusing everything would otherwise log every message.
+                if r.refused == 0 {
+                    warn!("{who}: publish refused (reason code {code:#04x}); further refusals are only counted");
+                }
+                r.refused += 1;
             }
         }
     };
@@ -293,6 +322,7 @@ fn acknowledge(
             Incoming::PubRec { pkid, reason } if reason >= 0x80 => complete(pkid, Some(reason), r),
             Incoming::PubRec { pkid, .. } => codec::put_ack(out, Ack::PubRel, pkid),
             Incoming::PubComp { pkid } => complete(pkid, None, r),
+            Incoming::Disconnect { reason } => return Err(disconnected(reason)),
             _ => {}
         }
         wire.consume(used);
@@ -301,7 +331,9 @@ fn acknowledge(
 }
 
 /// After losing the connection: counts it, forgets the messages in flight (their packet ids
-/// do not survive a new session) and connects again.
+/// do not survive a new session) and connects again; `None` when the run ended first
+/// (Ctrl-C, or `stop_at`).
+#[allow(clippy::too_many_arguments)]
 async fn lose(
     spec: &ClientSpec,
     who: &str,
@@ -310,11 +342,46 @@ async fn lose(
     r: &mut PubResult,
     inflight: &mut InFlight,
     cx: &Context,
-) -> Result<Wire> {
+    stop_at: Option<Instant>,
+) -> Result<Option<Wire>> {
     r.errors += 1;
     r.reconnects += 1;
     cx.live.connection_lost();
     inflight.due.clear();
-    // Boxed: the handshake futures would otherwise size every publisher task.
-    Box::pin(spec.reconnect(who, e, backoff)).await
+    let over = async {
+        match stop_at {
+            Some(at) => sleep_until(at.into()).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        // Boxed: the handshake futures would otherwise size every publisher task.
+        wire = Box::pin(spec.reconnect(who, e, backoff)) => wire.map(Some),
+        () = cx.interrupted.cancelled() => Ok(None),
+        () = over => Ok(None),
+    }
+}
+
+/// Checks what this publisher sends against the broker's limits (MQTT 5 CONNACK): the
+/// client must not send a larger packet [MQTT-3.2.2-15], a higher QoS [MQTT-3.2.2-11], or a
+/// retained message where retain is not available [MQTT-3.2.2-14]; the broker would
+/// disconnect.
+fn within_limits(wire: &Wire, plan: &PubSubPlan, packet: usize, who: &str) -> Result<()> {
+    if packet > wire.max_packet {
+        anyhow::bail!(
+            "{who}: a {packet}-byte PUBLISH is above the broker's Maximum Packet Size of {} bytes: use a smaller --size",
+            wire.max_packet
+        );
+    }
+    if plan.qos > wire.max_qos {
+        anyhow::bail!(
+            "{who}: the broker accepts QoS {} at most (Maximum QoS): use -q {}",
+            wire.max_qos,
+            wire.max_qos
+        );
+    }
+    if plan.retain && !wire.retain_available {
+        anyhow::bail!("{who}: the broker does not accept retained messages (Retain Available 0): leave out --retain");
+    }
+    Ok(())
 }

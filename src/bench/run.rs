@@ -117,13 +117,13 @@ impl PubSubPlan {
     /// to [`SPIN`], at most a tenth of the time between two messages of the whole run (so
     /// that spinning costs at most 10% of a core).
     pub fn spin(&self) -> Duration {
-        SPIN.min(Duration::from_secs_f64(0.1 / self.rate))
+        SPIN.min(Duration::try_from_secs_f64(0.1 / self.rate).unwrap_or(SPIN))
     }
 
     /// The timetable of publisher `i`: the publishers take turns, evenly spaced.
     pub fn schedule_of(&self, i: usize) -> Schedule {
         Schedule {
-            offset: Duration::from_secs_f64(i as f64 / self.rate),
+            offset: Duration::try_from_secs_f64(i as f64 / self.rate).unwrap_or(Schedule::HORIZON),
             rate: self.rate / self.publishers as f64,
         }
     }
@@ -188,30 +188,45 @@ fn unix_ns(at: Instant) -> u64 {
 }
 
 /// Connects every client of `specs` (at `connect_rate` per second when given), subscribing
-/// each to `subscribe` when given; in the order of `specs`.
+/// each to `subscribe` when given; in the order of `specs`. A client connected early in a
+/// slow ramp keeps its connection alive (PINGREQ) until the last one is in, leaving what
+/// arrives meanwhile in its buffer.
 async fn open_all(
     specs: &[ClientSpec],
     connect_rate: Option<f64>,
     subscribe: Option<(Arc<Vec<String>>, u8)>,
 ) -> Result<Vec<Wire>> {
     let start = Instant::now();
+    let all_in = CancellationToken::new();
+    let opened = Arc::new(AtomicU64::new(0));
+    let total = specs.len() as u64;
     let mut connecting = JoinSet::new();
     for (i, spec) in specs.iter().cloned().enumerate() {
         let at = connect_rate.map(|r| start + Duration::from_secs_f64(i as f64 / r));
-        let subscribe = subscribe.clone();
+        let (subscribe, all_in, opened) = (subscribe.clone(), all_in.clone(), opened.clone());
         connecting.spawn(async move {
             if let Some(at) = at {
                 sleep_until(at.into()).await;
             }
             let who = spec.config.client_id.clone();
-            let opened = async {
+            let open = async {
                 let mut wire = spec.connect().await?;
                 if let Some((filters, qos)) = &subscribe {
                     wire.subscribe(filters, *qos).await?;
                 }
-                Ok::<_, anyhow::Error>(wire)
+                if opened.fetch_add(1, Relaxed) + 1 == total {
+                    all_in.cancel();
+                }
+                loop {
+                    let ping_at = wire.ping_at();
+                    tokio::select! {
+                        () = all_in.cancelled() => return Ok::<_, anyhow::Error>(wire),
+                        () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => wire.ping().await?,
+                        filled = wire.fill() => filled?,
+                    }
+                }
             };
-            (i, opened.await.with_context(|| format!("client {who}")))
+            (i, open.await.with_context(|| format!("client {who}")))
         });
     }
     let mut wires: Vec<Option<Wire>> = specs.iter().map(|_| None).collect();
@@ -646,7 +661,11 @@ pub async fn connections(plan: ConnPlan) -> Result<Report> {
                 if let Some(e) = lost {
                     losses += 1;
                     live.errors.fetch_add(1, Relaxed);
-                    match Box::pin(spec.reconnect(&who, e, &mut backoff)).await {
+                    let again = tokio::select! {
+                        again = Box::pin(spec.reconnect(&who, e, &mut backoff)) => again,
+                        () = release.cancelled() => return (Ok(latency), losses),
+                    };
+                    match again {
                         Ok(w) => wire = w,
                         Err(e) => {
                             warn!("{e:#}");

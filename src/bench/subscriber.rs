@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::client::ClientSpec;
 use super::run::{since, Live, DRAIN, QUIET};
 use super::wire::codec::{self, Ack, Incoming};
-use super::wire::Wire;
+use super::wire::{disconnected, Wire};
 use super::{header, new_histogram, record, Delivery};
 use crate::conn::Backoff;
 
@@ -130,13 +130,16 @@ pub async fn run(
             () = sleep_until(wake.unwrap_or_else(Instant::now).into()), if wake.is_some() => {}
             () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {
                 if let Err(e) = wire.ping().await {
-                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &cx).await?;
+                    let Some(w) = lose(&spec, &who, e, &mut backoff, &mut r, &cx, stopping).await? else {
+                        break;
+                    };
+                    wire = w;
                 }
             }
             filled = wire.fill() => {
                 let before = r.received;
                 let handled = filled
-                    .and_then(|()| receive(&mut wire, &mut delivery, &mut out, &mut r, &cx).map_err(Into::into));
+                    .and_then(|()| receive(&mut wire, &mut delivery, &mut out, &mut r, &cx));
                 let sent = match handled {
                     Ok(()) => wire.send(&mut out).await,
                     Err(e) => Err(e),
@@ -151,7 +154,10 @@ pub async fn run(
                 }
                 if let Err(e) = sent {
                     out.clear();
-                    wire = lose(&spec, &who, e, &mut backoff, &mut r, &cx).await?;
+                    let Some(w) = lose(&spec, &who, e, &mut backoff, &mut r, &cx, stopping).await? else {
+                        break;
+                    };
+                    wire = w;
                 }
             }
         }
@@ -168,7 +174,7 @@ fn receive(
     out: &mut BytesMut,
     r: &mut SubResult,
     cx: &Context,
-) -> Result<(), codec::DecodeError> {
+) -> Result<()> {
     let arrived = Instant::now();
     let now_ns = cx
         .epoch_unix_ns
@@ -215,6 +221,7 @@ fn receive(
                 }
             }
             Incoming::PubRel { pkid } => codec::put_ack(out, Ack::PubComp, pkid),
+            Incoming::Disconnect { reason } => return Err(disconnected(reason)),
             _ => {}
         }
         wire.consume(used);
@@ -231,7 +238,8 @@ fn receive(
 }
 
 /// After losing the connection: counts it, connects again and subscribes again (the session
-/// was clean, so the subscriptions went with it).
+/// was clean, so the subscriptions went with it); `None` when `stopping` came first (the
+/// end of publishing, or of the run: what was missed is lost either way).
 async fn lose(
     spec: &ClientSpec,
     who: &str,
@@ -239,19 +247,26 @@ async fn lose(
     backoff: &mut Backoff,
     r: &mut SubResult,
     cx: &Context,
-) -> Result<Wire> {
+    stopping: &CancellationToken,
+) -> Result<Option<Wire>> {
     r.errors += 1;
     r.reconnects += 1;
     cx.live.connection_lost();
-    let mut lost = e;
-    loop {
-        // Boxed: the handshake futures would otherwise size every subscriber task.
-        let mut wire = Box::pin(spec.reconnect(who, lost, backoff)).await?;
-        match wire.subscribe(&cx.filters, cx.qos).await {
-            Ok(()) => return Ok(wire),
-            // Refused (CONNACK or SUBACK): trying again will not help.
-            Err(e) if e.downcast_ref::<crate::error::Error>().is_some() => return Err(e),
-            Err(e) => lost = e,
+    let again = async {
+        let mut lost = e;
+        loop {
+            // Boxed: the handshake futures would otherwise size every subscriber task.
+            let mut wire = Box::pin(spec.reconnect(who, lost, backoff)).await?;
+            match wire.subscribe(&cx.filters, cx.qos).await {
+                Ok(()) => return Ok(wire),
+                // Refused (CONNACK or SUBACK): trying again will not help.
+                Err(e) if e.downcast_ref::<crate::error::Error>().is_some() => return Err(e),
+                Err(e) => lost = e,
+            }
         }
+    };
+    tokio::select! {
+        wire = again => wire.map(Some),
+        () = stopping.cancelled() => Ok(None),
     }
 }

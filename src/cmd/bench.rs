@@ -26,6 +26,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
     }
 }
 
+/// The lowest total rate: one message an hour.
+const MIN_RATE: f64 = 1.0 / 3600.0;
+
 /// Validates the load flags of `mode` (pubsub or pub).
 fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
     let conn = conn::resolve(&args.conn, "bench")?;
@@ -38,6 +41,11 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
     if !rate.is_finite() || rate <= 0.0 {
         return Err(usage(format!(
             "--rate {rate}: messages per second must be above 0"
+        )));
+    }
+    if rate < MIN_RATE {
+        return Err(usage(format!(
+            "--rate {rate} (or --interval): below one message an hour in all"
         )));
     }
     if args.size < header::LEN as u64 {

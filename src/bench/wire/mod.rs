@@ -14,7 +14,7 @@ mod stream;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -44,14 +44,27 @@ pub struct Wire {
     /// The most unacknowledged QoS 1/2 PUBLISH packets the broker accepts (MQTT 5 Receive
     /// Maximum [MQTT-4.9.0-2]; 65,535 otherwise).
     pub receive_max: u16,
+    /// The highest QoS the broker accepts in a PUBLISH (MQTT 5 Maximum QoS; 2 otherwise).
+    pub max_qos: u8,
+    /// Whether the broker accepts retained messages (MQTT 5 Retain Available).
+    pub retain_available: bool,
+    /// The keep-alive in effect: ours, or the broker's Server Keep Alive [MQTT-3.2.2-21].
     keep_alive: Duration,
     last_write: Instant,
+    /// When the PINGREQ still unanswered went out.
+    ping_sent: Option<Instant>,
+    /// How long the broker may take to answer: CONNACK, SUBACK, or to take written data.
+    timeout: Duration,
 }
 
 /// The broker closed the connection.
 #[derive(Debug, thiserror::Error)]
 #[error("the broker closed the connection")]
 pub struct Closed;
+
+/// The longest a write may wait for the broker to take data before the connection counts as
+/// lost (the broker has stopped reading).
+const WRITE_STALL: Duration = Duration::from_secs(10);
 
 impl Wire {
     /// Opens the stream, sends CONNECT and waits for a successful CONNACK, all within the
@@ -72,8 +85,12 @@ impl Wire {
                 protocol: config.protocol,
                 max_packet: MAX_INCOMING,
                 receive_max: u16::MAX,
+                max_qos: 2,
+                retain_available: true,
                 keep_alive: config.keep_alive,
                 last_write: Instant::now(),
+                ping_sent: None,
+                timeout: config.connect_timeout,
             };
             let mut out = BytesMut::new();
             put_connect(&mut out, config)?;
@@ -90,6 +107,15 @@ impl Wire {
                     }
                     if let Some(max) = limits.receive_max {
                         wire.receive_max = max;
+                    }
+                    if let Some(max) = limits.max_qos {
+                        wire.max_qos = max;
+                    }
+                    if let Some(available) = limits.retain_available {
+                        wire.retain_available = available;
+                    }
+                    if let Some(secs) = limits.server_keep_alive {
+                        wire.keep_alive = Duration::from_secs(u64::from(secs));
                     }
                     return Ok(wire);
                 }
@@ -111,13 +137,24 @@ impl Wire {
         }
     }
 
-    /// Writes `out` whole, flushes, and empties it.
+    /// Writes `out` whole, flushes, and empties it. A broker that takes nothing for
+    /// [`WRITE_STALL`] has stopped reading: an error, as a lost connection.
     pub async fn send(&mut self, out: &mut BytesMut) -> Result<()> {
         if out.is_empty() {
             return Ok(());
         }
-        self.stream.write_all(out).await?;
-        self.stream.flush().await?;
+        let write = async {
+            self.stream.write_all(out).await?;
+            self.stream.flush().await
+        };
+        tokio::time::timeout(WRITE_STALL, write)
+            .await
+            .map_err(|_| {
+                anyhow!(
+                    "the broker took no data for {}",
+                    humantime::format_duration(WRITE_STALL)
+                )
+            })??;
         out.clear();
         self.last_write = Instant::now();
         Ok(())
@@ -130,6 +167,8 @@ impl Wire {
         if self.stream.read_buf(&mut self.rbuf).await? == 0 {
             return Err(Closed.into());
         }
+        // Anything from the broker shows the connection alive, as a PINGRESP would.
+        self.ping_sent = None;
         Ok(())
     }
 
@@ -144,54 +183,103 @@ impl Wire {
         self.rbuf.advance(n);
     }
 
-    /// When a PINGREQ is due if nothing else is written first (`None` without keep-alive).
+    /// When [`Wire::ping`] is due (`None` without keep-alive): half a keep-alive after the
+    /// last write, or a keep-alive after an unanswered PINGREQ.
     pub fn ping_at(&self) -> Option<Instant> {
-        (!self.keep_alive.is_zero()).then(|| self.last_write + self.keep_alive / 2)
+        if self.keep_alive.is_zero() {
+            return None;
+        }
+        Some(match self.ping_sent {
+            Some(sent) => sent + self.keep_alive,
+            None => self.last_write + self.keep_alive / 2,
+        })
     }
 
-    /// Sends PINGREQ.
+    /// At [`Wire::ping_at`]: sends PINGREQ, or, when the last one went unanswered for a whole
+    /// keep-alive, fails: the connection is dead (MQTT 3.1.1 and 5 §3.1.2.10).
     pub async fn ping(&mut self) -> Result<()> {
+        if self.ping_sent.is_some() {
+            return Err(anyhow!(
+                "no answer to PINGREQ within the keep-alive of {}",
+                humantime::format_duration(self.keep_alive)
+            ));
+        }
         let mut out = BytesMut::from(&codec::PINGREQ[..]);
-        self.send(&mut out).await
+        self.send(&mut out).await?;
+        self.ping_sent = Some(Instant::now());
+        Ok(())
     }
 
     /// Sends DISCONNECT and closes the stream, ignoring failures: the connection ends either way.
     pub async fn disconnect(mut self) {
-        let mut out = BytesMut::from(&codec::DISCONNECT[..]);
-        let _ = self.send(&mut out).await;
-        let _ = self.stream.shutdown().await;
+        let bye = async {
+            let mut out = BytesMut::from(&codec::DISCONNECT[..]);
+            let _ = self.send(&mut out).await;
+            let _ = self.stream.shutdown().await;
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), bye).await;
     }
 
-    /// Subscribes to `filters` at `qos` and waits for SUBACK; a refused filter is
-    /// [`Error::RequestRefused`]. Messages arriving before SUBACK stay in the buffer.
+    /// Subscribes to `filters` at `qos` and waits for SUBACK, within the connect timeout. A
+    /// refused filter is [`Error::RequestRefused`]; a SUBACK without one code per filter is
+    /// malformed [MQTT-3.8.4-5]; a lower granted QoS is warned about. Messages arriving
+    /// before SUBACK stay in the buffer.
     pub async fn subscribe(&mut self, filters: &[String], qos: u8) -> Result<()> {
         const PKID: u16 = 1;
         let mut out = BytesMut::new();
         codec::put_subscribe(&mut out, self.protocol, PKID, filters, qos);
         self.send(&mut out).await?;
-        let mut offset = 0;
-        loop {
-            while let Some((packet, used)) =
-                codec::decode(&self.rbuf[offset..], self.protocol, MAX_INCOMING)?
-            {
-                if let Incoming::SubAck { pkid: PKID, codes } = packet {
-                    let refused = filters.iter().zip(codes).find(|(_, &code)| code >= 0x80);
-                    if let Some((filter, code)) = refused {
-                        return Err(Error::RequestRefused(format!(
-                            "subscription to {filter:?} refused (SUBACK {code:#04x})"
-                        ))
-                        .into());
+        let timeout = self.timeout;
+        let granted = tokio::time::timeout(timeout, async {
+            let mut offset = 0;
+            loop {
+                while let Some((packet, used)) =
+                    codec::decode(&self.rbuf[offset..], self.protocol, MAX_INCOMING)?
+                {
+                    match packet {
+                        Incoming::SubAck { pkid: PKID, codes } => {
+                            let codes = codes.to_vec();
+                            // Keep what arrived before SUBACK, drop the SUBACK itself.
+                            let rest = self.rbuf.split_off(offset).split_off(used);
+                            self.rbuf.unsplit(rest);
+                            return Ok(codes);
+                        }
+                        Incoming::Disconnect { reason } => return Err(disconnected(reason)),
+                        _ => offset += used,
                     }
-                    // Keep what arrived before SUBACK, drop the SUBACK itself.
-                    let rest = self.rbuf.split_off(offset).split_off(used);
-                    self.rbuf.unsplit(rest);
-                    return Ok(());
                 }
-                offset += used;
+                self.fill().await?;
             }
-            self.fill().await?;
+        })
+        .await
+        .map_err(|_| anyhow!("no SUBACK within {}", humantime::format_duration(timeout)))??;
+        if granted.len() != filters.len() {
+            return Err(anyhow!(
+                "malformed SUBACK: {} return codes for {} filters [MQTT-3.8.4-5]",
+                granted.len(),
+                filters.len()
+            ));
         }
+        for (filter, &code) in filters.iter().zip(&granted) {
+            if code >= 0x80 {
+                return Err(Error::RequestRefused(format!(
+                    "subscription to {filter:?} refused (SUBACK {code:#04x})"
+                ))
+                .into());
+            }
+            if code < qos {
+                tracing::warn!(
+                    "the broker granted QoS {code} for {filter:?} (asked for {qos}): messages come at QoS {code}"
+                );
+            }
+        }
+        Ok(())
     }
+}
+
+/// The error of a DISCONNECT from an MQTT 5 broker, with its reason code.
+pub fn disconnected(reason: u8) -> anyhow::Error {
+    anyhow!("the broker sent DISCONNECT with reason code {reason:#04x}")
 }
 
 /// Appends CONNECT for `config`, through rumqttc's codec.
@@ -250,6 +338,9 @@ fn put_connect(out: &mut BytesMut, config: &ConnectConfig) -> Result<()> {
 struct Limits {
     max_packet: Option<u32>,
     receive_max: Option<u16>,
+    max_qos: Option<u8>,
+    retain_available: Option<bool>,
+    server_keep_alive: Option<u16>,
 }
 
 /// Reads CONNACK through rumqttc's codec: the broker's limits, or its refusal.
@@ -278,14 +369,16 @@ fn connack(frame: &[u8], protocol: Protocol) -> Result<Limits> {
             match Packet::read(&mut bytes, None) {
                 Ok(Packet::ConnAck(ack)) => match conn::refusal_v5(ack.code) {
                     Some(refused) => Err(refused.into()),
-                    None => Ok(Limits {
-                        max_packet: ack.properties.as_ref().and_then(|p| p.max_packet_size),
-                        receive_max: ack.properties.as_ref().and_then(|p| p.receive_max),
-                    }),
+                    None => Ok(ack.properties.map_or_else(Limits::default, |p| Limits {
+                        max_packet: p.max_packet_size,
+                        receive_max: p.receive_max,
+                        max_qos: p.max_qos,
+                        retain_available: p.retain_available.map(|a| a != 0),
+                        server_keep_alive: p.server_keep_alive,
+                    })),
                 },
                 other => Err(anyhow!("malformed CONNACK from the broker: {other:?}")),
             }
         }
     }
-    .context("CONNACK")
 }
