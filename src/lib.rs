@@ -18,6 +18,7 @@ pub mod cli;
 pub mod cmd;
 pub mod conn;
 pub mod error;
+pub mod framing;
 pub mod output;
 pub mod presence;
 pub mod sim;

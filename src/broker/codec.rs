@@ -10,6 +10,8 @@ use bytes::{BufMut, BytesMut};
 use rumqttc::mqttbytes::v4::Packet;
 use rumqttc::mqttbytes::{self, QoS};
 
+use crate::framing;
+
 /// Why the bytes from a client cannot be a valid packet.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {
@@ -31,23 +33,7 @@ fn malformed(reason: impl Into<String>) -> DecodeError {
 
 /// The fixed header: first byte, header length and remaining length; `None` until complete.
 fn fixed_header(buf: &[u8]) -> Result<Option<(u8, usize, usize)>, DecodeError> {
-    let Some(&byte1) = buf.first() else {
-        return Ok(None);
-    };
-    let mut remaining = 0usize;
-    for (i, &byte) in buf[1..].iter().enumerate() {
-        if i == 4 {
-            return Err(malformed("remaining length longer than 4 bytes"));
-        }
-        remaining |= usize::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Ok(Some((byte1, i + 2, remaining)));
-        }
-    }
-    if buf.len() > 5 {
-        return Err(malformed("remaining length longer than 4 bytes"));
-    }
-    Ok(None)
+    framing::fixed_header(buf).map_err(|_| malformed("remaining length longer than 4 bytes"))
 }
 
 /// Checks the low nibble of the first byte [MQTT-2.2.2-1, MQTT-2.2.2-2].
@@ -213,20 +199,6 @@ pub fn decode(buf: &mut BytesMut, max_packet_size: usize) -> Result<Option<Packe
     Ok(Some(packet))
 }
 
-fn put_remaining_length(buf: &mut BytesMut, mut len: usize) {
-    loop {
-        let mut byte = (len % 128) as u8;
-        len /= 128;
-        if len > 0 {
-            byte |= 0x80;
-        }
-        buf.put_u8(byte);
-        if len == 0 {
-            break;
-        }
-    }
-}
-
 /// Writes a PUBLISH straight from its parts, without building an owned packet per subscriber.
 pub fn encode_publish(
     buf: &mut BytesMut,
@@ -241,7 +213,7 @@ pub fn encode_publish(
     let remaining = 2 + topic.len() + usize::from(has_pkid) * 2 + payload.len();
     buf.reserve(5 + remaining);
     buf.put_u8(0x30 | (u8::from(dup) << 3) | ((qos as u8) << 1) | u8::from(retain));
-    put_remaining_length(buf, remaining);
+    framing::put_varint(buf, remaining);
     buf.put_u16(topic.len() as u16);
     buf.put_slice(topic.as_bytes());
     if has_pkid {

@@ -9,6 +9,7 @@
 use bytes::{BufMut, BytesMut};
 
 use crate::conn::Protocol;
+use crate::framing::{self, put_varint, read_varint, varint_len};
 
 /// Packet types (the high nibble of the first byte).
 mod kind {
@@ -84,42 +85,6 @@ pub enum DecodeError {
     Unexpected(u8),
 }
 
-/// Appends a variable byte integer.
-fn put_varint(out: &mut BytesMut, mut n: usize) {
-    loop {
-        let byte = (n % 128) as u8;
-        n /= 128;
-        if n == 0 {
-            out.put_u8(byte);
-            return;
-        }
-        out.put_u8(byte | 0x80);
-    }
-}
-
-/// Reads a variable byte integer at the start of `buf`: `(value, bytes used)`, `None` until
-/// complete.
-fn varint(buf: &[u8]) -> Result<Option<(usize, usize)>, DecodeError> {
-    let mut value = 0usize;
-    for (i, &byte) in buf.iter().enumerate() {
-        if i == 4 {
-            return Err(DecodeError::Malformed(
-                "variable byte integer longer than 4 bytes",
-            ));
-        }
-        value |= usize::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Ok(Some((value, i + 1)));
-        }
-    }
-    if buf.len() >= 4 {
-        return Err(DecodeError::Malformed(
-            "variable byte integer longer than 4 bytes",
-        ));
-    }
-    Ok(None)
-}
-
 /// The size of a PUBLISH with this topic and payload length, whole.
 pub fn publish_size(protocol: Protocol, topic: &str, qos: u8, payload_len: usize) -> usize {
     let remaining = publish_remaining(protocol, topic, qos, payload_len);
@@ -130,15 +95,6 @@ fn publish_remaining(protocol: Protocol, topic: &str, qos: u8, payload_len: usiz
     let id = if qos > 0 { 2 } else { 0 };
     let properties = usize::from(protocol == Protocol::V5);
     2 + topic.len() + id + properties + payload_len
-}
-
-fn varint_len(n: usize) -> usize {
-    match n {
-        0..=127 => 1,
-        128..=16_383 => 2,
-        16_384..=2_097_151 => 3,
-        _ => 4,
-    }
 }
 
 /// Appends a PUBLISH's fixed and variable header (no properties in MQTT 5); the caller
@@ -215,13 +171,9 @@ pub fn put_subscribe(
     }
 }
 
-/// The fixed header at the start of `buf`: `(first byte, header length, remaining length)`,
-/// `None` until complete.
 fn fixed_header(buf: &[u8]) -> Result<Option<(u8, usize, usize)>, DecodeError> {
-    let Some(&first) = buf.first() else {
-        return Ok(None);
-    };
-    Ok(varint(&buf[1..])?.map(|(remaining, n)| (first, 1 + n, remaining)))
+    framing::fixed_header(buf)
+        .map_err(|_| DecodeError::Malformed("remaining length longer than 4 bytes"))
 }
 
 /// How many bytes the packet at the start of `buf` takes, whole; `None` until its fixed
@@ -241,7 +193,9 @@ fn skip_properties(b: &[u8], i: usize) -> Result<usize, DecodeError> {
     let rest = b
         .get(i..)
         .ok_or(DecodeError::Malformed("packet too short"))?;
-    let (len, n) = varint(rest)?.ok_or(DecodeError::Malformed("truncated properties"))?;
+    let (len, n) = read_varint(rest)
+        .map_err(|_| DecodeError::Malformed("property length longer than 4 bytes"))?
+        .ok_or(DecodeError::Malformed("truncated properties"))?;
     let end = i + n + len;
     if end > b.len() {
         return Err(DecodeError::Malformed("properties beyond the packet"));
