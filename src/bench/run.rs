@@ -17,7 +17,8 @@ use tracing::warn;
 
 use super::client::ClientSpec;
 use super::template::Template;
-use super::wire::{Wire, IDLE_CHUNK, LOAD_CHUNK};
+use super::wire::codec::Incoming;
+use super::wire::{disconnected, Wire, IDLE_CHUNK, LOAD_CHUNK};
 use super::{
     new_histogram, publisher, record, subscriber, Counts, Delivery, Load, Report, Schedule,
 };
@@ -187,14 +188,15 @@ fn unix_ns(at: Instant) -> u64 {
     u64::try_from(at.as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// Connects every client of `specs` (at `connect_rate` per second when given), subscribing
-/// each to `subscribe` when given; in the order of `specs`. A client connected early in a
-/// slow ramp keeps its connection alive (PINGREQ) until the last one is in, leaving what
-/// arrives meanwhile in its buffer.
+/// Connects every client of `specs` (at `connect_rate` per second when given), the first
+/// `subscribing` of them subscribed to `subscribe`; in the order of `specs`. A client
+/// connected early in a slow ramp keeps its connection alive (PINGREQ) until the last one is
+/// in, leaving what arrives meanwhile in its buffer.
 async fn open_all(
     specs: &[ClientSpec],
     connect_rate: Option<f64>,
-    subscribe: Option<(Arc<Vec<String>>, u8)>,
+    subscribe: (Arc<Vec<String>>, u8),
+    subscribing: usize,
 ) -> Result<Vec<Wire>> {
     let start = Instant::now();
     let all_in = CancellationToken::new();
@@ -203,7 +205,8 @@ async fn open_all(
     let mut connecting = JoinSet::new();
     for (i, spec) in specs.iter().cloned().enumerate() {
         let at = connect_rate.map(|r| start + Duration::from_secs_f64(i as f64 / r));
-        let (subscribe, all_in, opened) = (subscribe.clone(), all_in.clone(), opened.clone());
+        let subscribe = (i < subscribing).then(|| subscribe.clone());
+        let (all_in, opened) = (all_in.clone(), opened.clone());
         connecting.spawn(async move {
             if let Some(at) = at {
                 sleep_until(at.into()).await;
@@ -274,8 +277,11 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
     let sub_specs: Vec<ClientSpec> = (0..plan.subscribers)
         .map(|i| plan.clients.spec("sub", i, LOAD_CHUNK))
         .collect();
-    let subs = open_all(&sub_specs, rate, Some((filters.clone(), plan.qos))).await?;
-    let pubs = open_all(&pub_specs, rate, None).await?;
+    // All in one ramp, subscribers first, so that every client is kept alive until the last
+    // one is in.
+    let specs: Vec<ClientSpec> = sub_specs.iter().chain(&pub_specs).cloned().collect();
+    let mut subs = open_all(&specs, rate, (filters.clone(), plan.qos), sub_specs.len()).await?;
+    let pubs = subs.split_off(sub_specs.len());
 
     let epoch = Instant::now() + LEAD;
     let epoch_unix_ns = unix_ns(epoch);
@@ -493,7 +499,8 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
     let wires = open_all(
         &specs,
         plan.clients.connect_rate,
-        Some((filters.clone(), plan.qos)),
+        (filters.clone(), plan.qos),
+        specs.len(),
     )
     .await?;
     let epoch = Instant::now();
@@ -651,8 +658,12 @@ pub async fn connections(plan: ConnPlan) -> Result<Report> {
                     () = release.cancelled() => break,
                     () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => wire.ping().await.err(),
                     filled = wire.fill() => filled.and_then(|()| {
-                        // PINGRESP and anything else: nothing to do but read it.
-                        while let Some((_, used)) = wire.peek()? {
+                        // PINGRESP and anything else: nothing to do but read it, unless the
+                        // broker says why it ends the connection (MQTT 5).
+                        while let Some((packet, used)) = wire.peek()? {
+                            if let Incoming::Disconnect { reason } = packet {
+                                return Err(disconnected(reason));
+                            }
                             wire.consume(used);
                         }
                         Ok(())

@@ -104,67 +104,94 @@ pub async fn run(
     let mut drain_until: Option<Instant> = None;
     let mut last_message = Instant::now();
     let mut backoff = Backoff::default();
+    // A new connection may hold packets already (read with its SUBACK, or while the other
+    // clients connected): handled before the first wait.
+    let mut buffered = true;
     loop {
-        if let Some(until) = drain_until {
-            let all = delivery.unique() >= cx.live.sent_all.load(Relaxed);
-            let now = Instant::now();
-            if all || now >= until || now.duration_since(last_message) >= QUIET {
-                break;
+        let mut lost = None;
+        if std::mem::take(&mut buffered) {
+            let before = r.received;
+            let handled = match receive(&mut wire, &mut delivery, &mut out, &mut r, &cx) {
+                Ok(()) => wire.send(&mut out).await,
+                Err(e) => Err(e),
+            };
+            if r.received > before {
+                last_message = Instant::now();
+                count_towards(&until, r.received - before);
+            }
+            lost = handled.err();
+        }
+        let stopping = until.stopping();
+        if lost.is_none() {
+            if let Some(until) = drain_until {
+                let all = delivery.unique() >= cx.live.sent_all.load(Relaxed);
+                let now = Instant::now();
+                if all || now >= until || now.duration_since(last_message) >= QUIET {
+                    break;
+                }
+            }
+            let draining = match &until {
+                Until::Drained { .. } => drain_until.is_none(),
+                Until::Stopped { .. } => true,
+            };
+            let wake = drain_until.map(|d| d.min(last_message.max(Instant::now()) + QUIET));
+            let ping_at = wire.ping_at();
+            tokio::select! {
+                () = stopping.cancelled(), if draining => match until {
+                    Until::Drained { .. } => {
+                        // Quiet counts from the end of publishing, not from a message long ago.
+                        last_message = last_message.max(Instant::now());
+                        drain_until = Some(Instant::now() + DRAIN);
+                    }
+                    Until::Stopped { .. } => break,
+                },
+                () = sleep_until(wake.unwrap_or_else(Instant::now).into()), if wake.is_some() => {}
+                () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {
+                    lost = wire.ping().await.err();
+                }
+                filled = wire.fill() => match filled {
+                    Ok(()) => buffered = true,
+                    Err(e) => lost = Some(e),
+                },
             }
         }
-        let (stopping, draining) = match &until {
-            Until::Drained { published } => (published, drain_until.is_none()),
-            Until::Stopped { stop, .. } => (stop, true),
-        };
-        let wake = drain_until.map(|d| d.min(last_message.max(Instant::now()) + QUIET));
-        let ping_at = wire.ping_at();
-        tokio::select! {
-            () = stopping.cancelled(), if draining => match until {
-                Until::Drained { .. } => {
-                    // Quiet counts from the end of publishing, not from a message long ago.
-                    last_message = last_message.max(Instant::now());
-                    drain_until = Some(Instant::now() + DRAIN);
-                }
-                Until::Stopped { .. } => break,
-            },
-            () = sleep_until(wake.unwrap_or_else(Instant::now).into()), if wake.is_some() => {}
-            () = sleep_until(ping_at.unwrap_or_else(Instant::now).into()), if ping_at.is_some() => {
-                if let Err(e) = wire.ping().await {
-                    let Some(w) = lose(&spec, &who, e, &mut backoff, &mut r, &cx, stopping).await? else {
-                        break;
-                    };
-                    wire = w;
-                }
-            }
-            filled = wire.fill() => {
-                let before = r.received;
-                let handled = filled
-                    .and_then(|()| receive(&mut wire, &mut delivery, &mut out, &mut r, &cx));
-                let sent = match handled {
-                    Ok(()) => wire.send(&mut out).await,
-                    Err(e) => Err(e),
-                };
-                if r.received > before {
-                    last_message = Instant::now();
-                    if let Until::Stopped { stop, count: Some(n), total } = &until {
-                        if total.fetch_add(r.received - before, Relaxed) + r.received - before >= *n {
-                            stop.cancel();
-                        }
-                    }
-                }
-                if let Err(e) = sent {
-                    out.clear();
-                    let Some(w) = lose(&spec, &who, e, &mut backoff, &mut r, &cx, stopping).await? else {
-                        break;
-                    };
-                    wire = w;
-                }
-            }
+        if let Some(e) = lost {
+            out.clear();
+            let Some(w) = lose(&spec, &who, e, &mut backoff, &mut r, &cx, stopping).await? else {
+                break;
+            };
+            wire = w;
+            buffered = true;
         }
     }
     wire.disconnect().await;
     r.delivery = delivery;
     Ok(r)
+}
+
+impl Until {
+    /// The token whose cancellation stops this subscriber (or starts its drain).
+    fn stopping(&self) -> &CancellationToken {
+        match self {
+            Until::Drained { published } => published,
+            Until::Stopped { stop, .. } => stop,
+        }
+    }
+}
+
+/// Adds `received` messages to a `bench sub --count` total, stopping every subscriber when
+/// it is reached.
+fn count_towards(until: &Until, received: u64) {
+    if let Until::Stopped {
+        stop,
+        count: Some(n),
+        total,
+    } = until
+    {
+        if total.fetch_add(received, Relaxed) + received >= *n {
+            stop.cancel();
+        }
+    }
 }
 
 /// Handles every packet in the read buffer; the acknowledgements owed go into `out`.

@@ -15,14 +15,31 @@ use super::stderr;
 pub const LIMIT: Duration = Duration::from_secs(60);
 
 /// Runs `cmd` to the end, killing it (and failing) when it takes longer than [`LIMIT`].
-pub fn output_within(mut cmd: Command) -> Output {
+pub fn output_within(cmd: Command) -> Output {
+    output_within_limit(cmd, LIMIT)
+}
+
+/// [`output_within`] with a bound of its own: a hang check tighter than [`LIMIT`].
+pub fn output_within_limit(mut cmd: Command, limit: Duration) -> Output {
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let (stdout, stderr) = drain_pipes(&mut child);
-    let deadline = Instant::now() + LIMIT;
+    let pipes = drain_pipes(&mut child);
+    wait_within(child, pipes, limit, &format!("{cmd:?}"))
+}
+
+/// Waits for `child`, whose pipes `pipes` drain, to exit, killing it (and failing) when it
+/// takes longer than `limit` from now; `what` names it in the failure.
+pub fn wait_within(
+    mut child: Child,
+    pipes: (Drained, Drained),
+    limit: Duration,
+    what: &str,
+) -> Output {
+    let (stdout, stderr) = pipes;
+    let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -32,7 +49,7 @@ pub fn output_within(mut cmd: Command) -> Output {
             let _ = child.wait();
             let err = stderr.join().unwrap();
             panic!(
-                "{cmd:?} did not finish within {LIMIT:?}; stderr:\n{}",
+                "{what} did not finish within {limit:?}; stderr:\n{}",
                 String::from_utf8_lossy(&err)
             );
         }
