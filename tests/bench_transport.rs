@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
-use common::pki::{pki, Pki};
+use common::pki::{mosquitto, pki};
 use common::report::*;
 use common::*;
 use mqttkit::broker::{AuthConfig, BrokerConfig, PasswordFile};
@@ -98,51 +98,6 @@ fn assert_all_delivered(r: &Value, n: u64, what: &str) {
 const PUBSUB_QOS1: [&str; 8] = [
     "-q", "1", "--count", "300", "--rate", "1000", "--json", "--quiet",
 ];
-
-/// The listeners of one mosquitto.
-struct Ports {
-    tls: u16,
-    mtls: u16,
-    ws: u16,
-    wss: u16,
-}
-
-/// mosquitto with a plain listener, TLS, TLS requiring a client certificate, WebSocket and
-/// WebSocket over TLS; Nagle off, as docs/bench.md advises for benchmarks.
-fn mosquitto(pki: &Pki) -> (Mosquitto, Ports) {
-    let ports = Ports {
-        tls: free_port(),
-        mtls: free_port(),
-        ws: free_port(),
-        wss: free_port(),
-    };
-    let plain = free_port();
-    let tls = format!(
-        "cafile {}\ncertfile {}\nkeyfile {}\n",
-        pki.arg("ca.pem"),
-        pki.arg("server.pem"),
-        pki.arg("server.key")
-    );
-    // As in tests/tls_ws.rs: mosquitto 2.0.11 starts no websockets listener unless a plain
-    // one exists, and takes a websockets listener's bind address for an interface name.
-    let config = format!(
-        "user root\npersistence false\nallow_anonymous true\nset_tcp_nodelay true\n\
-         listener {plain} 127.0.0.1\n\
-         listener {tls_port} 127.0.0.1\n{tls}\
-         listener {mtls} 127.0.0.1\n{tls}require_certificate true\n\
-         listener {ws} lo\nprotocol websockets\n\
-         listener {wss} lo\nprotocol websockets\n{tls}",
-        tls_port = ports.tls,
-        mtls = ports.mtls,
-        ws = ports.ws,
-        wss = ports.wss,
-    );
-    let broker = Mosquitto::start_config(&config, plain);
-    for port in [ports.tls, ports.mtls, ports.ws, ports.wss] {
-        wait_for_port(port);
-    }
-    (broker, ports)
-}
 
 // ---------------------------------------------------------------------------------------
 // TLS

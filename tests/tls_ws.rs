@@ -10,60 +10,8 @@ mod common;
 use std::process::{Command, Output, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
-use common::pki::{pki, Pki};
+use common::pki::{mosquitto, pki};
 use common::*;
-
-/// The listeners of one mosquitto.
-struct Ports {
-    tls: u16,
-    mtls: u16,
-    wrong_name: u16,
-    ws: u16,
-    wss: u16,
-}
-
-/// mosquitto with a plain listener, TLS, TLS requiring a client certificate (RFC 8446,
-/// section 4.3.2), TLS with a certificate for another name, WebSocket and WebSocket over TLS.
-fn mosquitto(pki: &Pki) -> (Mosquitto, Ports) {
-    let ports = Ports {
-        tls: free_port(),
-        mtls: free_port(),
-        wrong_name: free_port(),
-        ws: free_port(),
-        wss: free_port(),
-    };
-    let plain = free_port();
-    let tls = format!(
-        "cafile {}\ncertfile {}\nkeyfile {}\n",
-        pki.arg("ca.pem"),
-        pki.arg("server.pem"),
-        pki.arg("server.key")
-    );
-    // mosquitto 2.0.11 starts no websockets listener unless a plain one exists, and gives a
-    // websockets listener's bind address to libwebsockets as an interface name: `lo` keeps
-    // it on loopback.
-    let config = format!(
-        "user root\npersistence false\nallow_anonymous true\n\
-         listener {plain} 127.0.0.1\n\
-         listener {tls_port} 127.0.0.1\n{tls}\
-         listener {mtls} 127.0.0.1\n{tls}require_certificate true\n\
-         listener {wrong_name} 127.0.0.1\ncafile {ca}\ncertfile {elsewhere}.pem\nkeyfile {elsewhere}.key\n\
-         listener {ws} lo\nprotocol websockets\n\
-         listener {wss} lo\nprotocol websockets\n{tls}",
-        tls_port = ports.tls,
-        mtls = ports.mtls,
-        wrong_name = ports.wrong_name,
-        ca = pki.arg("ca.pem"),
-        elsewhere = pki.arg("elsewhere"),
-        ws = ports.ws,
-        wss = ports.wss,
-    );
-    let broker = Mosquitto::start_config(&config, plain);
-    for port in [ports.tls, ports.mtls, ports.wrong_name, ports.ws, ports.wss] {
-        wait_for_port(port);
-    }
-    (broker, ports)
-}
 
 fn mqttkit(args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("mqttkit").unwrap();

@@ -1,5 +1,6 @@
-//! Certificates made for the TLS tests (rcgen): a CA, a server certificate for
-//! localhost/127.0.0.1 and a client certificate, both signed by it, and an unrelated CA.
+//! Certificates for the TLS tests, made with rcgen (a CA, a server certificate for localhost
+//! and 127.0.0.1 and a client certificate, both signed by it, and an unrelated CA), and a
+//! private mosquitto that serves them on TLS and WebSocket listeners.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,7 @@ use rcgen::{
     KeyPair, KeyUsagePurpose,
 };
 
-use super::write_file;
+use super::{free_port, wait_for_port, write_file, Mosquitto};
 
 /// Certificate and key files in a temporary directory.
 pub struct Pki {
@@ -86,4 +87,57 @@ pub fn pki() -> Pki {
     write_file(&capath, "ca.pem", &root.pem());
     write_file(&capath, "README", "not a certificate\n");
     Pki { dir }
+}
+
+/// The listeners of one mosquitto.
+pub struct Ports {
+    pub tls: u16,
+    pub mtls: u16,
+    pub wrong_name: u16,
+    pub ws: u16,
+    pub wss: u16,
+}
+
+/// A private mosquitto for the TLS tests: a plain listener, TLS, TLS requiring a client
+/// certificate (RFC 8446, section 4.3.2), TLS with a certificate for another name,
+/// WebSocket and WebSocket over TLS; Nagle off, as docs/bench.md advises for benchmarks.
+pub fn mosquitto(pki: &Pki) -> (Mosquitto, Ports) {
+    let ports = Ports {
+        tls: free_port(),
+        mtls: free_port(),
+        wrong_name: free_port(),
+        ws: free_port(),
+        wss: free_port(),
+    };
+    let plain = free_port();
+    let tls = format!(
+        "cafile {}\ncertfile {}\nkeyfile {}\n",
+        pki.arg("ca.pem"),
+        pki.arg("server.pem"),
+        pki.arg("server.key")
+    );
+    // mosquitto 2.0.11 starts no websockets listener unless a plain one exists, and gives a
+    // websockets listener's bind address to libwebsockets as an interface name: `lo` keeps
+    // it on loopback.
+    let config = format!(
+        "user root\npersistence false\nallow_anonymous true\nset_tcp_nodelay true\n\
+         listener {plain} 127.0.0.1\n\
+         listener {tls_port} 127.0.0.1\n{tls}\
+         listener {mtls} 127.0.0.1\n{tls}require_certificate true\n\
+         listener {wrong_name} 127.0.0.1\ncafile {ca}\ncertfile {elsewhere}.pem\nkeyfile {elsewhere}.key\n\
+         listener {ws} lo\nprotocol websockets\n\
+         listener {wss} lo\nprotocol websockets\n{tls}",
+        tls_port = ports.tls,
+        mtls = ports.mtls,
+        wrong_name = ports.wrong_name,
+        ca = pki.arg("ca.pem"),
+        elsewhere = pki.arg("elsewhere"),
+        ws = ports.ws,
+        wss = ports.wss,
+    );
+    let broker = Mosquitto::start_config(&config, plain);
+    for port in [ports.tls, ports.mtls, ports.wrong_name, ports.ws, ports.wss] {
+        wait_for_port(port);
+    }
+    (broker, ports)
 }
