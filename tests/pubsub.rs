@@ -394,8 +394,7 @@ async fn sub_survives_a_broker_restart_and_resubscribes() {
         child
     };
     let mut broker = start(port);
-    let sub = spawn_mqttkit(port, &["sub", "-t", "restart", "-C", "2", "-W", "20"]);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut sub = spawn_mqttkit(port, &["sub", "-t", "restart", "-C", "2", "-W", "20"]);
     let publish = |m: &'static str| mqttkit(port, &["pub", "-t", "restart", "-m", m, "-q", "1"]);
     // Retained, so that a subscriber still connecting on a loaded machine gets it too; the
     // restarted broker keeps nothing, so "after" is what follows.
@@ -404,13 +403,25 @@ async fn sub_survives_a_broker_restart_and_resubscribes() {
         &["pub", "-t", "restart", "-m", "before", "-q", "1", "-r"],
     );
     assert!(output(before).await.status.success());
+    // The broker goes only once the subscriber has the message: on a loaded machine it may
+    // still be connecting, and the restarted broker will not have it.
+    let mut lines = std::io::BufReader::new(sub.stdout.take().unwrap());
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut lines, &mut line).unwrap();
+        (line, lines)
+    });
+    let (first, mut lines) = tokio::time::timeout(WAIT * 2, first)
+        .await
+        .expect("the subscriber printed nothing")
+        .unwrap();
+    assert_eq!(first, "before\n");
     broker.kill().unwrap();
     broker.wait().unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut broker = start(port);
     // Publish until the subscriber has reconnected (its backoff starts at 100 ms),
     // resubscribed and received one: -C 2 then makes it exit.
-    let mut sub = sub;
     let deadline = tokio::time::Instant::now() + WAIT * 2;
     while sub.try_wait().unwrap().is_none() && tokio::time::Instant::now() < deadline {
         assert!(output(publish("after")).await.status.success());
@@ -420,7 +431,9 @@ async fn sub_survives_a_broker_restart_and_resubscribes() {
     broker.kill().unwrap();
     let _ = broker.wait();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "before\nafter\n");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut lines, &mut rest).unwrap();
+    assert_eq!(rest, "after\n");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
