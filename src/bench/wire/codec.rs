@@ -176,12 +176,6 @@ fn fixed_header(buf: &[u8]) -> Result<Option<(u8, usize, usize)>, DecodeError> {
         .map_err(|_| DecodeError::Malformed("remaining length longer than 4 bytes"))
 }
 
-/// How many bytes the packet at the start of `buf` takes, whole; `None` until its fixed
-/// header is complete.
-pub fn frame_len(buf: &[u8]) -> Result<Option<usize>, DecodeError> {
-    Ok(fixed_header(buf)?.map(|(_, header, remaining)| header + remaining))
-}
-
 fn u16_at(b: &[u8], i: usize) -> Result<u16, DecodeError> {
     b.get(i..i + 2)
         .map(|s| u16::from_be_bytes([s[0], s[1]]))
