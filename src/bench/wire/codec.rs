@@ -23,7 +23,6 @@ mod kind {
     pub const UNSUBACK: u8 = 11;
     pub const PINGRESP: u8 = 13;
     pub const DISCONNECT: u8 = 14;
-    pub const AUTH: u8 = 15;
 }
 
 /// PINGREQ.
@@ -322,7 +321,6 @@ pub fn decode(
                 reason: b.first().copied().unwrap_or(0),
             }
         }
-        kind::AUTH if v5 => return Err(DecodeError::Unexpected(kind)),
         other => return Err(DecodeError::Unexpected(other)),
     };
     Ok(Some((packet, size)))
