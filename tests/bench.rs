@@ -3,11 +3,11 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
+use common::report::*;
 use common::*;
-use serde_json::Value;
 
 fn bench(port: u16, mode: &str, args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("mqttkit").unwrap();
@@ -15,24 +15,6 @@ fn bench(port: u16, mode: &str, args: &[&str]) -> Command {
         .args(args)
         .stdin(Stdio::null());
     cmd
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn report(out: &Output) -> Value {
-    assert!(out.status.success(), "{}", stderr(out));
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn count(r: &Value, name: &str) -> u64 {
-    r["counts"][name]
-        .as_u64()
-        .unwrap_or_else(|| panic!("counts.{name} in {r}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
