@@ -4,16 +4,23 @@
 //! `mqttkit bench pubsub`'s end-to-end latency at a low rate is compared with it in
 //! docs/performance.md.
 //!
+//! Each round trip is timed twice: until the read returns (what any client sees, its own
+//! wake-up included), and until the message reached the socket by the kernel's arrival time
+//! (`SO_TIMESTAMPNS`, as `mqttkit bench` times on plain TCP).
+//!
 //! ```text
 //! cargo run --release --example echo_rtt -- 127.0.0.1:1883 [messages=5000] [rate=1000] [size=64]
 //! ```
-//! Prints one line of JSON: the count and p50/p90/p99/max in µs.
+//! Prints one line of JSON: the count, p50/p90/p99/max in µs until the read, and
+//! `arrival_p50`/`arrival_p90` until the arrival (absent when the kernel gives no arrival times).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::BytesMut;
+use mqttkit::bench::wire::arrival;
 use rumqttc::mqttbytes::v4::{Connect, Packet, Publish, Subscribe};
 use rumqttc::mqttbytes::QoS;
 
@@ -34,6 +41,7 @@ fn main() -> Result<()> {
     let (messages, rate, size) = (arg(1, 5000)?, arg(2, 1000)?, arg(3, 64)? as usize);
     let mut stream = TcpStream::connect(addr.as_str())?;
     stream.set_nodelay(true)?;
+    let stamped = arrival::enable(stream.as_raw_fd()).is_ok();
     let mut buf = BytesMut::new();
     let mut out = BytesMut::new();
     Connect::new(format!("echo-rtt-{}", std::process::id())).write(&mut out)?;
@@ -43,11 +51,13 @@ fn main() -> Result<()> {
     stream.write_all(&out)?;
     // CONNACK, SUBACK.
     for _ in 0..2 {
-        next(&mut stream, &mut buf)?;
+        next(&mut stream, &mut buf, &mut None)?;
     }
     let mut publish = BytesMut::new();
     Publish::new("echo-rtt/t", QoS::AtMostOnce, vec![0u8; size]).write(&mut publish)?;
     let mut h = hdrhistogram::Histogram::<u64>::new(3)?;
+    let mut until_arrival = hdrhistogram::Histogram::<u64>::new(3)?;
+    let mut arrived = None;
     let gap = Duration::from_secs_f64(1.0 / rate.max(1) as f64);
     let start = Instant::now();
     for k in 0..messages {
@@ -58,14 +68,29 @@ fn main() -> Result<()> {
         let sent = Instant::now();
         stream.write_all(&publish)?;
         loop {
-            if let Packet::Publish(_) = next(&mut stream, &mut buf)? {
+            if let Packet::Publish(_) = next(&mut stream, &mut buf, &mut arrived)? {
                 break;
             }
         }
-        h.record((sent.elapsed().as_micros() as u64).max(1))?;
+        let rtt = sent.elapsed();
+        h.record((rtt.as_micros() as u64).max(1))?;
+        // How long the message sat in the socket before the read, on the kernel's clock.
+        let unix_now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH)?;
+        if let Some(waited) = arrived.take().map(|at| unix_now.saturating_sub(at)) {
+            until_arrival.record((rtt.saturating_sub(waited).as_micros() as u64).max(1))?;
+        }
     }
+    let arrival = if stamped && !until_arrival.is_empty() {
+        format!(
+            ",\"arrival_p50\":{},\"arrival_p90\":{}",
+            until_arrival.value_at_quantile(0.5),
+            until_arrival.value_at_quantile(0.9)
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "{{\"count\":{},\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{}}}",
+        "{{\"count\":{},\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{}{arrival}}}",
         h.len(),
         h.value_at_quantile(0.5),
         h.value_at_quantile(0.9),
@@ -75,18 +100,25 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// The next packet from the broker.
-fn next(stream: &mut TcpStream, buf: &mut BytesMut) -> Result<Packet> {
+/// The next packet from the broker; `arrived` becomes the kernel's arrival time of the last
+/// data read, when it gives one.
+fn next(
+    stream: &mut TcpStream,
+    buf: &mut BytesMut,
+    arrived: &mut Option<Duration>,
+) -> Result<Packet> {
     loop {
         match Packet::read(buf, 1 << 20) {
             Ok(p) => return Ok(p),
             Err(rumqttc::mqttbytes::Error::InsufficientBytes(_)) => {
-                let mut chunk = [0u8; 4096];
-                let n = stream.read(&mut chunk)?;
+                buf.reserve(4096);
+                let (n, at) = arrival::recv(stream.as_raw_fd(), buf.spare_capacity_mut())?;
                 if n == 0 {
                     return Err("the broker closed the connection".into());
                 }
-                buf.extend_from_slice(&chunk[..n]);
+                // SAFETY: recv initialised the first `n` bytes of the spare capacity.
+                unsafe { buf.set_len(buf.len() + n) };
+                *arrived = at.or(*arrived);
             }
             Err(e) => return Err(format!("{e:?}").into()),
         }

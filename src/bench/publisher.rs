@@ -15,7 +15,7 @@ use tracing::warn;
 
 use super::client::ClientSpec;
 use super::run::{since, Live, PubSubPlan, DRAIN, LATE};
-use super::ticker::Ticker;
+use super::ticker::{self, Ticker};
 use super::wire::codec::{self, Ack, Incoming};
 use super::wire::{disconnected, Wire};
 use super::{header, new_histogram, record, Schedule};
@@ -190,6 +190,9 @@ pub async fn run(
         let batch = out.len();
         match wire.send(&mut out).await {
             Ok(()) => {
+                if batch > 0 {
+                    ticker::give_way();
+                }
                 cx.live.sent_all.fetch_add(r.sent_all - reported, Relaxed);
                 reported = r.sent_all;
             }

@@ -107,6 +107,7 @@ pub async fn run(
     // A new connection may hold packets already (read with its SUBACK, or while the other
     // clients connected): handled before the first wait.
     let mut buffered = true;
+    wire.stamp_arrivals();
     loop {
         let mut lost = None;
         if std::mem::take(&mut buffered) {
@@ -161,6 +162,7 @@ pub async fn run(
                 break;
             };
             wire = w;
+            wire.stamp_arrivals();
             buffered = true;
         }
     }
@@ -203,9 +205,15 @@ fn receive(
     cx: &Context,
 ) -> Result<()> {
     let arrived = Instant::now();
+    // Latency ends when the data reached the socket, if the kernel says when: the time bench
+    // took to wake up and read it since is bench's, not the broker's.
+    let waited = wire
+        .waited()
+        .map_or(0, |w| u64::try_from(w.as_nanos()).unwrap_or(0));
     let now_ns = cx
         .epoch_unix_ns
-        .saturating_add(u64::try_from(since(cx.epoch).as_nanos()).unwrap_or(u64::MAX));
+        .saturating_add(u64::try_from(since(cx.epoch).as_nanos()).unwrap_or(u64::MAX))
+        .saturating_sub(waited);
     let plausible = u64::try_from(PLAUSIBLE.as_nanos()).unwrap_or(u64::MAX);
     let mut received = 0u64;
     while let Some((packet, used)) = wire.peek()? {

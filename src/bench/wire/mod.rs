@@ -8,11 +8,13 @@
 //! 5 over every transport of the shared connection layer ([`stream`]), with its credentials,
 //! will, keep-alive and session flags.
 
+pub mod arrival;
 pub mod codec;
 mod stream;
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{anyhow, Result};
 use bytes::{Buf, BytesMut};
@@ -55,6 +57,10 @@ pub struct Wire {
     ping_sent: Option<Instant>,
     /// How long the broker may take to answer: CONNACK, SUBACK, or to take written data.
     timeout: Duration,
+    /// Whether reads take the kernel's arrival time ([`Wire::stamp_arrivals`]).
+    stamped: bool,
+    /// The kernel's arrival time of the last read (after the Unix epoch), when stamped.
+    arrived: Option<Duration>,
 }
 
 /// The broker closed the connection.
@@ -91,6 +97,8 @@ impl Wire {
                 last_write: Instant::now(),
                 ping_sent: None,
                 timeout: config.connect_timeout,
+                stamped: false,
+                arrived: None,
             };
             let mut out = BytesMut::new();
             put_connect(&mut out, config)?;
@@ -164,12 +172,41 @@ impl Wire {
     /// Cancel-safe: nothing read is lost when the future is dropped.
     pub async fn fill(&mut self) -> Result<()> {
         self.rbuf.reserve(self.chunk);
-        if self.stream.read_buf(&mut self.rbuf).await? == 0 {
+        let read = match &mut self.stream {
+            Stream::Tcp(tcp) if self.stamped => {
+                let (n, arrived) = arrival::read(tcp, &mut self.rbuf).await?;
+                self.arrived = arrived;
+                n
+            }
+            stream => stream.read_buf(&mut self.rbuf).await?,
+        };
+        if read == 0 {
             return Err(Closed.into());
         }
         // Anything from the broker shows the connection alive, as a PINGRESP would.
         self.ping_sent = None;
         Ok(())
+    }
+
+    /// From now on, times each read by the kernel's arrival time of its data ([`arrival`]),
+    /// on plain TCP; elsewhere, or where the kernel declines, reads stay untimed.
+    pub fn stamp_arrivals(&mut self) {
+        if let Stream::Tcp(tcp) = &self.stream {
+            self.stamped = arrival::enable(tcp.as_raw_fd()).is_ok();
+        }
+    }
+
+    /// How long ago the data of the last read reached the socket, by the kernel's arrival
+    /// time ([`Wire::stamp_arrivals`]); `None` when unknown. Both ends are read on the
+    /// wall clock a moment apart, so a step of the clock between them is the only error:
+    /// a negative wait counts as none, and one of a second or more as unknown.
+    pub fn waited(&self) -> Option<Duration> {
+        let arrived = self.arrived?;
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()?;
+        let waited = now.saturating_sub(arrived);
+        (waited < Duration::from_secs(1)).then_some(waited)
     }
 
     /// The next whole packet in the buffer and the bytes it takes; [`Wire::consume`] them
