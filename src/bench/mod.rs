@@ -19,7 +19,7 @@ pub mod template;
 pub mod ticker;
 pub mod wire;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -94,12 +94,48 @@ pub mod header {
     }
 }
 
+/// The most 64-message words a stream keeps between its oldest missing message and its
+/// newest one (2^32 messages, 512 MiB): a sequence number beyond that is taken for foreign.
+const WINDOW_WORDS: u64 = 1 << 26;
+
 /// What one subscriber received from one publisher.
 #[derive(Debug, Default, Clone)]
 struct Stream {
-    seen: Vec<u64>,
+    /// Bit `b` of word `w`: message `(first_word + w) * 64 + b` was received. Words at the
+    /// front that fill up are dropped, so a run without loss keeps only the messages still
+    /// in flight, however long it lasts.
+    seen: VecDeque<u64>,
+    /// Every message before `first_word * 64` was received.
+    first_word: u64,
     unique: u64,
     highest: Option<u64>,
+}
+
+impl Stream {
+    /// Marks `seq` received; false when it was already (or it lies too far ahead, `None`).
+    fn mark(&mut self, seq: u64) -> Option<bool> {
+        let word = seq / 64;
+        let Some(i) = word.checked_sub(self.first_word) else {
+            return Some(false);
+        };
+        if i >= WINDOW_WORDS {
+            return None;
+        }
+        let i = i as usize;
+        if i >= self.seen.len() {
+            self.seen.resize(i + 1, 0);
+        }
+        let bit = 1u64 << (seq % 64);
+        if self.seen[i] & bit != 0 {
+            return Some(false);
+        }
+        self.seen[i] |= bit;
+        while self.seen.front() == Some(&u64::MAX) {
+            self.seen.pop_front();
+            self.first_word += 1;
+        }
+        Some(true)
+    }
 }
 
 /// Loss, duplication and order checks of one subscriber, per publisher.
@@ -146,24 +182,17 @@ impl Delivery {
             self.foreign += 1;
             return false;
         };
-        let Ok(i) = usize::try_from(seq / 64) else {
-            self.foreign += 1;
-            return false;
-        };
-        if i >= s.seen.len() {
-            if i > 1 << 26 {
+        match s.mark(seq) {
+            None => {
                 self.foreign += 1;
                 return false;
             }
-            s.seen.resize(i + 1, 0);
+            Some(false) => {
+                self.duplicated += 1;
+                return false;
+            }
+            Some(true) => s.unique += 1,
         }
-        let bit = 1u64 << (seq % 64);
-        if s.seen[i] & bit != 0 {
-            self.duplicated += 1;
-            return false;
-        }
-        s.seen[i] |= bit;
-        s.unique += 1;
         if s.highest.is_some_and(|h| seq < h) {
             self.out_of_order += 1;
         }
@@ -539,6 +568,36 @@ mod tests {
         assert_eq!(d.out_of_order, 1);
         assert_eq!(d.foreign, 1);
         assert_eq!(d.lost(&[6, 2]), 1 + 1);
+    }
+
+    #[test]
+    fn delivery_forgets_what_is_complete_and_still_knows_a_duplicate() {
+        let mut d = Delivery::new(1);
+        for seq in 0..1_000_000 {
+            assert!(d.note(0, seq));
+        }
+        // A million messages without loss keep at most one partial word.
+        assert!(d.streams[0].seen.len() <= 1, "{}", d.streams[0].seen.len());
+        // Long-forgotten messages received again are still duplicates, not new.
+        assert!(!d.note(0, 5));
+        assert!(!d.note(0, 999_999));
+        assert_eq!(d.duplicated, 2);
+        assert_eq!(d.unique(), 1_000_000);
+        assert_eq!(d.lost(&[1_000_000]), 0);
+        // A hole holds the window open from there, and filling it late closes it.
+        let mut d = Delivery::new(1);
+        for seq in (0..10_000).filter(|&s| s != 100) {
+            d.note(0, seq);
+        }
+        assert!(d.streams[0].seen.len() > 100);
+        assert_eq!(d.lost(&[10_000]), 1);
+        assert!(d.note(0, 100));
+        assert_eq!(d.out_of_order, 1);
+        assert!(d.streams[0].seen.len() <= 1);
+        assert_eq!(d.lost(&[10_000]), 0);
+        // More than 2^32 messages ahead of the oldest missing one: not a bench sequence.
+        assert!(!d.note(0, 10_000 + (1 << 32)));
+        assert_eq!(d.foreign, 1);
     }
 
     fn load() -> Load {
