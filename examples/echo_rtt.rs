@@ -16,8 +16,8 @@
 
 use std::io::Write;
 use std::net::TcpStream;
-use std::os::fd::AsRawFd;
-use std::time::{Duration, Instant, SystemTime};
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use mqttkit::bench::wire::arrival;
@@ -41,7 +41,7 @@ fn main() -> Result<()> {
     let (messages, rate, size) = (arg(1, 5000)?, arg(2, 1000)?, arg(3, 64)? as usize);
     let mut stream = TcpStream::connect(addr.as_str())?;
     stream.set_nodelay(true)?;
-    let stamped = arrival::enable(stream.as_raw_fd()).is_ok();
+    let stamped = arrival::enable(stream.as_fd()).is_ok();
     let mut buf = BytesMut::new();
     let mut out = BytesMut::new();
     Connect::new(format!("echo-rtt-{}", std::process::id())).write(&mut out)?;
@@ -72,10 +72,11 @@ fn main() -> Result<()> {
                 break;
             }
         }
+        // How long the message sat in the socket before the read, on the kernel's clock
+        // (read first, so that the round trip is, if anything, overstated).
+        let unix_now = arrival::unix_now().ok_or("the clock is before 1970")?;
         let rtt = sent.elapsed();
         h.record((rtt.as_micros() as u64).max(1))?;
-        // How long the message sat in the socket before the read, on the kernel's clock.
-        let unix_now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH)?;
         if let Some(waited) = arrived.take().map(|at| unix_now.saturating_sub(at)) {
             until_arrival.record((rtt.saturating_sub(waited).as_micros() as u64).max(1))?;
         }
@@ -112,13 +113,13 @@ fn next(
             Ok(p) => return Ok(p),
             Err(rumqttc::mqttbytes::Error::InsufficientBytes(_)) => {
                 buf.reserve(4096);
-                let (n, at) = arrival::recv(stream.as_raw_fd(), buf.spare_capacity_mut())?;
+                let (n, at) = arrival::recv(stream.as_fd(), buf.spare_capacity_mut())?;
                 if n == 0 {
                     return Err("the broker closed the connection".into());
                 }
                 // SAFETY: recv initialised the first `n` bytes of the spare capacity.
                 unsafe { buf.set_len(buf.len() + n) };
-                *arrived = at.or(*arrived);
+                *arrived = at;
             }
             Err(e) => return Err(format!("{e:?}").into()),
         }

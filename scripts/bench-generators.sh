@@ -104,4 +104,5 @@ for round in $(seq "$REPEATS"); do
   echo "  round $round: echo_rtt p50 $(tail -1 "$WORK/floor_echo") µs (to arrival $(tail -1 "$WORK/floor_arrival") µs), bench pubsub p50 $(tail -1 "$WORK/floor_mk") µs"
 done
 e=$(median <"$WORK/floor_echo"); a=$(median <"$WORK/floor_arrival"); m=$(median <"$WORK/floor_mk")
-echo "  median: echo $e µs (to arrival $a µs), bench $m µs; ratio $(echo "$m $e" | awk '{printf "%.2f", $1 / $2}') (to arrival $(echo "$m $a" | awk '{printf "%.2f", $1 / $2}'))"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+echo "  median: echo $e µs (to arrival $a µs), bench $m µs; ratio $(ratio "$m" "$e") (to arrival $(ratio "$m" "$a"))"

@@ -112,7 +112,8 @@ struct Stream {
 }
 
 impl Stream {
-    /// Marks `seq` received; false when it was already (or it lies too far ahead, `None`).
+    /// Marks `seq` received: `Some(true)` when new, `Some(false)` when seen before, `None`
+    /// when beyond the window.
     fn mark(&mut self, seq: u64) -> Option<bool> {
         let word = seq / 64;
         let Some(i) = word.checked_sub(self.first_word) else {

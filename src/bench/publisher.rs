@@ -132,6 +132,8 @@ pub async fn run(
     let mut backoff = Backoff::default();
     let mut pad = [0u8; header::LEN];
     let mut ticker = Ticker::new(plan.spin())?;
+    let wake_gap = Duration::try_from_secs_f64(1.0 / schedule.rate).unwrap_or(Schedule::HORIZON);
+    let gives_way = wake_gap.max(plan.tick) >= ticker::GIVE_WAY_GAP;
     let mut last_wake = cx.epoch;
     // Nothing is due before the epoch: message 0 of publisher 0 is due at it.
     ticker.sleep_until(cx.epoch).await?;
@@ -190,7 +192,7 @@ pub async fn run(
         let batch = out.len();
         match wire.send(&mut out).await {
             Ok(()) => {
-                if batch > 0 {
+                if batch > 0 && gives_way {
                     ticker::give_way();
                 }
                 cx.live.sent_all.fetch_add(r.sent_all - reported, Relaxed);

@@ -124,17 +124,18 @@ impl Ticker {
     }
 }
 
+/// The shortest time between a publisher's wake-ups for which it gives way after each
+/// write ([`give_way`]). On a busy machine a yield can hand the CPU away for a whole time
+/// slice, and a publisher that writes more often (its subscribers on the same thread with
+/// it) fell behind its broker's queue limit in a loaded test run.
+pub const GIVE_WAY_GAP: Duration = Duration::from_millis(1);
+
 /// Offers this CPU to any thread waiting for it (`sched_yield`), right after a publish is
-/// written. A broker on the same machine that the write woke is often queued on the writer's
-/// CPU, and would otherwise wait until bench has done its bookkeeping and gone to sleep:
-/// that wait was bench's, not the broker's (it lowered the floor's p50 from 39 to 30 µs,
-/// docs/performance.md). With nothing else to run, the call returns at once; it is made
-/// once per write, and a paced publisher writes at most once per tick.
+/// written: a broker on this machine that the write woke is often queued on this very CPU,
+/// and would otherwise wait for bench's bookkeeping, which then counted as broker latency
+/// (docs/performance.md). With nothing else to run it returns at once.
 pub fn give_way() {
-    // SAFETY: sched_yield takes no arguments and cannot fail on Linux.
-    unsafe {
-        libc::sched_yield();
-    }
+    std::thread::yield_now();
 }
 
 /// Busy-waits until `at` (the last few microseconds before a message is due).

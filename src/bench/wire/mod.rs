@@ -13,8 +13,8 @@ pub mod codec;
 mod stream;
 
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
-use std::time::{Duration, Instant, SystemTime};
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
 use bytes::{Buf, BytesMut};
@@ -57,8 +57,8 @@ pub struct Wire {
     ping_sent: Option<Instant>,
     /// How long the broker may take to answer: CONNACK, SUBACK, or to take written data.
     timeout: Duration,
-    /// Whether reads take the kernel's arrival time ([`Wire::stamp_arrivals`]).
-    stamped: bool,
+    /// The reads with the kernel's arrival times, once asked for ([`Wire::stamp_arrivals`]).
+    arrivals: Option<arrival::Arrivals>,
     /// The kernel's arrival time of the last read (after the Unix epoch), when stamped.
     arrived: Option<Duration>,
 }
@@ -67,6 +67,9 @@ pub struct Wire {
 #[derive(Debug, thiserror::Error)]
 #[error("the broker closed the connection")]
 pub struct Closed;
+
+/// The longest wait since a read's arrival time that [`Wire::waited`] believes.
+pub const MAX_WAIT: Duration = Duration::from_secs(1);
 
 /// The longest a write may wait for the broker to take data before the connection counts as
 /// lost (the broker has stopped reading).
@@ -97,7 +100,7 @@ impl Wire {
                 last_write: Instant::now(),
                 ping_sent: None,
                 timeout: config.connect_timeout,
-                stamped: false,
+                arrivals: None,
                 arrived: None,
             };
             let mut out = BytesMut::new();
@@ -172,13 +175,13 @@ impl Wire {
     /// Cancel-safe: nothing read is lost when the future is dropped.
     pub async fn fill(&mut self) -> Result<()> {
         self.rbuf.reserve(self.chunk);
-        let read = match &mut self.stream {
-            Stream::Tcp(tcp) if self.stamped => {
-                let (n, arrived) = arrival::read(tcp, &mut self.rbuf).await?;
+        let read = match (&mut self.stream, &mut self.arrivals) {
+            (Stream::Tcp(tcp), Some(arrivals)) => {
+                let (n, arrived) = arrivals.read(tcp, &mut self.rbuf).await?;
                 self.arrived = arrived;
                 n
             }
-            stream => stream.read_buf(&mut self.rbuf).await?,
+            (stream, _) => stream.read_buf(&mut self.rbuf).await?,
         };
         if read == 0 {
             return Err(Closed.into());
@@ -192,21 +195,20 @@ impl Wire {
     /// on plain TCP; elsewhere, or where the kernel declines, reads stay untimed.
     pub fn stamp_arrivals(&mut self) {
         if let Stream::Tcp(tcp) = &self.stream {
-            self.stamped = arrival::enable(tcp.as_raw_fd()).is_ok();
+            if arrival::enable(tcp.as_fd()).is_ok() {
+                self.arrivals = Some(arrival::Arrivals::default());
+            }
         }
     }
 
     /// How long ago the data of the last read reached the socket, by the kernel's arrival
-    /// time ([`Wire::stamp_arrivals`]); `None` when unknown. Both ends are read on the
-    /// wall clock a moment apart, so a step of the clock between them is the only error:
-    /// a negative wait counts as none, and one of a second or more as unknown.
+    /// time ([`Wire::stamp_arrivals`]); `None` when unknown. Both ends are read on the wall
+    /// clock a moment apart, so a step of the clock between them is the only error: a
+    /// negative wait counts as none, and one of [`MAX_WAIT`] or more as unknown (a step, or
+    /// a reader that far behind: then the read time stands, as without arrival times).
     pub fn waited(&self) -> Option<Duration> {
-        let arrived = self.arrived?;
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .ok()?;
-        let waited = now.saturating_sub(arrived);
-        (waited < Duration::from_secs(1)).then_some(waited)
+        let waited = arrival::unix_now()?.saturating_sub(self.arrived?);
+        (waited < MAX_WAIT).then_some(waited)
     }
 
     /// The next whole packet in the buffer and the bytes it takes; [`Wire::consume`] them
