@@ -155,11 +155,12 @@ mod tests {
     use super::*;
     use tokio::io::AsyncWriteExt;
 
-    /// A connected loopback pair on an OS-assigned port: (sender, receiver asking for arrival
-    /// times), or `None` (with the reason printed) where the kernel has no such option.
-    async fn pair() -> Option<(TcpStream, TcpStream)> {
+    /// A connected loopback pair on an OS-assigned port whose receiver gets arrival times,
+    /// warmed up: (sender, receiver, its reads), or `None` (with the reason printed) where
+    /// the kernel has no such option.
+    async fn pair() -> Option<(TcpStream, TcpStream, Arrivals)> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let sender = TcpStream::connect(listener.local_addr().unwrap())
+        let mut sender = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
         let (receiver, _) = listener.accept().await.unwrap();
@@ -167,7 +168,9 @@ mod tests {
             eprintln!("skipped: this kernel gives no TCP arrival times (SO_TIMESTAMPNS: {e})");
             return None;
         }
-        Some((sender, receiver))
+        let mut arrivals = Arrivals::default();
+        warm_up(&mut sender, &receiver, &mut arrivals).await;
+        Some((sender, receiver, arrivals))
     }
 
     /// Sends single bytes until one arrives timed: the first socket of the system to ask
@@ -186,11 +189,9 @@ mod tests {
 
     #[tokio::test]
     async fn the_time_is_the_arrival_not_the_read() {
-        let Some((mut sender, receiver)) = pair().await else {
+        let Some((mut sender, receiver, mut arrivals)) = pair().await else {
             return;
         };
-        let mut arrivals = Arrivals::default();
-        warm_up(&mut sender, &receiver, &mut arrivals).await;
         sender.write_all(b"hello").await.unwrap();
         let written = unix_now().unwrap();
         // The data sits in the socket while the reader is away.
@@ -210,11 +211,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_drained_socket_waits_for_the_next_segment_and_loses_nothing() {
-        let Some((mut sender, receiver)) = pair().await else {
+        let Some((mut sender, receiver, mut arrivals)) = pair().await else {
             return;
         };
-        let mut arrivals = Arrivals::default();
-        warm_up(&mut sender, &receiver, &mut arrivals).await;
         let mut buf = BytesMut::with_capacity(1024);
         sender.write_all(b"first").await.unwrap();
         let (n, _) = arrivals.read(&receiver, &mut buf).await.unwrap();
