@@ -105,8 +105,11 @@ struct Stream {
     /// front that fill up are dropped, so a run without loss keeps only the messages still
     /// in flight, however long it lasts.
     seen: VecDeque<u64>,
-    /// Every message before `first_word * 64` was received.
+    /// Every message from `start` to `first_word * 64` was received.
     first_word: u64,
+    /// The first message of a stream joined late (`bench sub` beside a running publisher):
+    /// those before it are new when they come, and not recorded.
+    start: u64,
     unique: u64,
     highest: Option<u64>,
 }
@@ -115,6 +118,9 @@ impl Stream {
     /// Marks `seq` received: `Some(true)` when new, `Some(false)` when seen before, `None`
     /// when beyond the window.
     fn mark(&mut self, seq: u64) -> Option<bool> {
+        if seq < self.start {
+            return Some(true);
+        }
         let word = seq / 64;
         let Some(i) = word.checked_sub(self.first_word) else {
             return Some(false);
@@ -136,6 +142,14 @@ impl Stream {
             self.first_word += 1;
         }
         Some(true)
+    }
+
+    /// Starts the window at `seq`, the first message of a stream joined late, so that the
+    /// messages sent before do not hold it open as missing.
+    fn begin_at(&mut self, seq: u64) {
+        self.start = seq;
+        self.first_word = seq / 64;
+        self.seen = VecDeque::from([(1u64 << (seq % 64)) - 1]);
     }
 }
 
@@ -162,7 +176,8 @@ impl Delivery {
         }
     }
 
-    /// A tracker that learns publishers (indices below 65536) from the messages.
+    /// A tracker that learns publishers (indices below 65536) from the messages, each from
+    /// its first message on (the subscriber may have joined it late; loss is not counted).
     pub fn open() -> Self {
         Delivery {
             open: true,
@@ -183,6 +198,9 @@ impl Delivery {
             self.foreign += 1;
             return false;
         };
+        if self.open && s.highest.is_none() {
+            s.begin_at(seq);
+        }
         match s.mark(seq) {
             None => {
                 self.foreign += 1;
@@ -599,6 +617,29 @@ mod tests {
         // More than 2^32 messages ahead of the oldest missing one: not a bench sequence.
         assert!(!d.note(0, 10_000 + (1 << 32)));
         assert_eq!(d.foreign, 1);
+    }
+
+    #[test]
+    fn an_open_delivery_starts_each_stream_at_its_first_message() {
+        let mut d = Delivery::open();
+        // Joined a publisher a million messages in.
+        for seq in 1_000_000..2_000_000 {
+            assert!(d.note(3, seq));
+        }
+        assert!(d.streams[3].seen.len() <= 1, "{}", d.streams[3].seen.len());
+        assert!(!d.note(3, 1_500_000));
+        assert_eq!(d.duplicated, 1);
+        // One sent before the first one seen arrives late: new, and out of order.
+        assert!(d.note(3, 999_999));
+        assert_eq!(d.out_of_order, 1);
+        assert_eq!(d.unique(), 1_000_001);
+        // A stream that starts mid-word keeps its own first message's word exact.
+        let mut d = Delivery::open();
+        assert!(d.note(0, 70));
+        assert!(d.note(0, 71));
+        assert!(!d.note(0, 70));
+        assert!(d.note(0, 65));
+        assert_eq!((d.duplicated, d.out_of_order, d.unique()), (1, 1, 3));
     }
 
     fn load() -> Load {
