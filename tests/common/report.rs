@@ -129,3 +129,31 @@ pub fn assert_zero(r: &Value, names: &[&str]) {
         assert_eq!(count(r, name), 0, "counts.{name} in {r}");
     }
 }
+
+/// Asserts a QoS 1/2 pubsub run in which every one of `sent` messages was acknowledged
+/// [MQTT-4.3.2-1] [MQTT-4.3.3-1] and delivered once to each of `subscribers`, in order per
+/// publisher [MQTT-4.6.0-6], with no error.
+pub fn assert_all_delivered(r: &Value, sent: u64, subscribers: u64, what: &str) {
+    let received = sent * subscribers;
+    for (name, n) in [
+        ("sent", sent),
+        ("acked", sent),
+        ("received", received),
+        ("expected", received),
+    ] {
+        assert_eq!(count(r, name), n, "{what}: counts.{name} in {r}");
+    }
+    assert_zero(
+        r,
+        &[
+            "lost",
+            "duplicated",
+            "out_of_order",
+            "unsent",
+            "errors",
+            "reconnects",
+        ],
+    );
+    assert_eq!(latency_count(r, "ack"), sent, "{what}: {r}");
+    assert_eq!(latency_count(r, "end_to_end"), received, "{what}: {r}");
+}
