@@ -11,7 +11,8 @@
 # 3. Latency floor: bench pubsub's end-to-end p50 at FLOOR_RATE msg/s through mosquitto,
 #    against examples/echo_rtt (one blocking client that publishes to itself), alternating.
 #
-# Settings (environment): RATE (50000), RUN_SECONDS (10), REPEATS (3), FLOOR_RATE (1000).
+# Settings (environment): RATE (50000), RUN_SECONDS (10), REPEATS (3), FLOOR_RATE (1000),
+# FLOOR_REPEATS (7: the p50 of one 5 s round moves by a quarter from round to round).
 # Needs: mosquitto (apt-get install -y mosquitto), mqttv5 on PATH or in $MQTTV5
 # (cargo install mqttv5-cli), python3. Only 127.0.0.1; mosquitto runs privately on a free
 # port (never 1883).
@@ -21,6 +22,7 @@ RATE=${RATE:-50000}
 RUN_SECONDS=${RUN_SECONDS:-10}
 REPEATS=${REPEATS:-3}
 FLOOR_RATE=${FLOOR_RATE:-1000}
+FLOOR_REPEATS=${FLOOR_REPEATS:-7}
 MQTTV5=${MQTTV5:-$(command -v mqttv5 || true)}
 for tool in mosquitto python3 taskset; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
@@ -91,11 +93,11 @@ print(f"  offered {r['load']['offered_rate']:.0f}/s: achieved {r['rates']['sent'
 PY
 done
 
-echo "== latency floor: p50 at $FLOOR_RATE msg/s through mosquitto, $REPEATS rounds"
+echo "== latency floor: p50 at $FLOOR_RATE msg/s through mosquitto, $FLOOR_REPEATS rounds"
 # echo_rtt times each round trip twice: until its read returns, and until the message reached
 # its socket (the kernel's arrival time, which is where bench's latency ends on plain TCP).
 : >"$WORK/floor_mk"; : >"$WORK/floor_echo"; : >"$WORK/floor_arrival"
-for round in $(seq "$REPEATS"); do
+for round in $(seq "$FLOOR_REPEATS"); do
   "$WORK/echo_rtt" "127.0.0.1:$PORT" $((FLOOR_RATE * 5)) "$FLOOR_RATE" 64 >"$WORK/out"
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["p50"])' "$WORK/out" >>"$WORK/floor_echo"
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("arrival_p50", "nan"))' "$WORK/out" >>"$WORK/floor_arrival"
