@@ -35,22 +35,6 @@ fn bench(port: u16, mode: &str, args: &[&str]) -> Command {
     cmd
 }
 
-/// Asserts a failed run: exit `code`, no panic, no report on stdout, and `needles` on stderr.
-fn assert_fails(out: &Output, code: i32, needles: &[&str], what: &str) {
-    assert_no_panic(out);
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(code), "{what}: {err}");
-    assert!(
-        out.stdout.is_empty(),
-        "{what}: a failed run printed a report: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(err.contains("mqttkit: error:"), "{what}: {err}");
-    for needle in needles {
-        assert!(err.contains(needle), "{what}: no {needle:?} in {err}");
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Helpers: a broker process to kill, a bench run watched while it runs, a mock broker
 

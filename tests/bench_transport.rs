@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
@@ -54,22 +54,6 @@ fn bench(port: u16, mode: &str, args: &[&str]) -> Command {
     let mut all = vec!["-h", "127.0.0.1", "-p", &port];
     all.extend_from_slice(args);
     bench_cmd(mode, &all)
-}
-
-/// Asserts a failed run: exit `code`, no panic, no report on stdout, and `needles` on stderr.
-fn assert_fails(out: &Output, code: i32, needles: &[&str], what: &str) {
-    assert_no_panic(out);
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(code), "{what}: {err}");
-    assert!(
-        out.stdout.is_empty(),
-        "{what}: a failed run printed a report: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(err.contains("mqttkit: error:"), "{what}: {err}");
-    for needle in needles {
-        assert!(err.contains(needle), "{what}: no {needle:?} in {err}");
-    }
 }
 
 /// The pubsub load of the transport tests: 300 QoS 1 messages at 1,000/s.

@@ -157,3 +157,19 @@ pub fn assert_all_delivered(r: &Value, sent: u64, subscribers: u64, what: &str) 
     assert_eq!(latency_count(r, "ack"), sent, "{what}: {r}");
     assert_eq!(latency_count(r, "end_to_end"), received, "{what}: {r}");
 }
+
+/// Asserts a failed run: exit `code`, no panic, no report on stdout, and `needles` on stderr.
+pub fn assert_fails(out: &Output, code: i32, needles: &[&str], what: &str) {
+    assert_no_panic(out);
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{what}: {err}");
+    assert!(
+        out.stdout.is_empty(),
+        "{what}: a failed run printed a report: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(err.contains("mqttkit: error:"), "{what}: {err}");
+    for needle in needles {
+        assert!(err.contains(needle), "{what}: no {needle:?} in {err}");
+    }
+}
