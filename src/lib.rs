@@ -21,6 +21,7 @@ pub mod error;
 pub mod framing;
 pub mod output;
 pub mod presence;
+pub mod reason;
 pub mod sim;
 pub mod topic;
 

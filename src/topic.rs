@@ -22,6 +22,9 @@ pub enum TopicError {
     MisplacedMultiLevelWildcard,
     /// `+` not alone in its level [MQTT-4.7.1-3].
     MisplacedSingleLevelWildcard,
+    /// `$share/` without a share name, or a share name with `/`, `+` or `#`, or without a
+    /// filter after it [MQTT-4.8.2-1, MQTT-4.8.2-2].
+    InvalidSharedSubscription,
 }
 
 impl fmt::Display for TopicError {
@@ -35,6 +38,9 @@ impl fmt::Display for TopicError {
                 "'#' must be the whole last level (e.g. 'a/#')"
             }
             TopicError::MisplacedSingleLevelWildcard => "'+' must be a whole level (e.g. 'a/+/c')",
+            TopicError::InvalidSharedSubscription => {
+                "a shared subscription is '$share/NAME/FILTER', NAME without '/', '+' or '#'"
+            }
         })
     }
 }
@@ -76,6 +82,26 @@ pub fn validate_filter(filter: &str) -> Result<(), TopicError> {
         }
     }
     Ok(())
+}
+
+/// A filter split into its share name and the filter proper: `Some(("g", "a/+"))` for
+/// `$share/g/a/+`, `None` for a filter that is not a shared subscription. Checks the share
+/// name and the filter [MQTT-4.8.2-1, MQTT-4.8.2-2].
+pub fn split_shared(filter: &str) -> Result<Option<(&str, &str)>, TopicError> {
+    let Some(rest) = filter.strip_prefix("$share/") else {
+        if filter == "$share" {
+            return Err(TopicError::InvalidSharedSubscription);
+        }
+        return Ok(None);
+    };
+    let (group, inner) = rest
+        .split_once('/')
+        .ok_or(TopicError::InvalidSharedSubscription)?;
+    if group.is_empty() || group.contains(['+', '#']) || inner.is_empty() {
+        return Err(TopicError::InvalidSharedSubscription);
+    }
+    validate_filter(inner)?;
+    Ok(Some((group, inner)))
 }
 
 /// True when `topic` (a valid name) matches `filter` (a valid filter).
@@ -123,6 +149,33 @@ mod tests {
         assert_eq!(validate_filter("a/+b/c"), Err(MisplacedSingleLevelWildcard));
         assert_eq!(validate_filter("a/\0"), Err(NullCharacter));
         assert_eq!(validate_filter(&"a".repeat(65_536)), Err(TooLong));
+    }
+
+    #[test]
+    fn shared_subscriptions_mqtt_4_8_2_1_and_2() {
+        assert_eq!(split_shared("$share/g/a/+"), Ok(Some(("g", "a/+"))));
+        assert_eq!(split_shared("$share/g/#"), Ok(Some(("g", "#"))));
+        assert_eq!(split_shared("a/b"), Ok(None));
+        assert_eq!(split_shared("$shared/g/a"), Ok(None));
+        for bad in [
+            "$share",
+            "$share/",
+            "$share/g",
+            "$share/g/",
+            "$share//a",
+            "$share/+/a",
+            "$share/g#/a",
+        ] {
+            assert_eq!(
+                split_shared(bad),
+                Err(TopicError::InvalidSharedSubscription),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            split_shared("$share/g/a#"),
+            Err(TopicError::MisplacedMultiLevelWildcard)
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
+use mqttkit::broker::packet::Version;
 use mqttkit::broker::{decode, Broker, BrokerConfig};
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -113,7 +114,7 @@ proptest! {
     fn decode_never_panics_and_consumes_whole_frames(bytes in client_bytes()) {
         let mut buf = BytesMut::from(&bytes[..]);
         let mut guard = 0;
-        while let Ok(Some(_)) = decode(&mut buf, 1 << 20) {
+        while let Ok(Some(_)) = decode(Version::V311, &mut buf, 1 << 20) {
             guard += 1;
             prop_assert!(guard <= bytes.len());
         }

@@ -126,7 +126,7 @@ async fn large_payload_round_trips_with_default_limit() {
 }
 
 #[tokio::test]
-async fn connection_limit_closes_extra_connections() {
+async fn connection_limit_refuses_extra_connections_with_server_unavailable() {
     let config = BrokerConfig {
         max_connections: 2,
         ..Default::default()
@@ -139,7 +139,15 @@ async fn connection_limit_closes_extra_connections() {
         "c", true, 60,
     )))
     .await;
-    assert_eq!(c.expect_closed().await, vec![]);
+    // MQTT 5's "quota exceeded", narrowed to the nearest 3.1.1 return code, then the close.
+    let seen = c.expect_closed().await;
+    match &seen[..] {
+        [rumqttc::mqttbytes::v4::Packet::ConnAck(ack)] => {
+            assert_eq!(ack.code, rumqttc::ConnectReturnCode::ServiceUnavailable);
+            assert!(!ack.session_present);
+        }
+        other => panic!("expected one CONNACK, got {other:?}"),
+    }
     drop(_a);
     // Once a slot frees up, a new client gets in.
     let deadline = tokio::time::Instant::now() + WAIT;

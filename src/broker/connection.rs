@@ -1,33 +1,30 @@
 //! One client connection, from CONNECT to teardown.
 //!
-//! The task reads bytes, decodes every complete packet and hands it to its handler
-//! (`handlers.rs`), moves deliveries from the session's outbox into the write buffer as the
-//! in-flight window allows, writes everything gathered in one go, and watches keep-alive.
-//! When the connection ends for any reason but DISCONNECT it publishes the will
-//! [MQTT-3.1.2-8]; then it hands the session back.
+//! After CONNECT (`connect.rs`) the task reads bytes, decodes every complete packet and hands
+//! it to its handler (`handlers.rs`), moves deliveries from the session's outbox into the
+//! write buffer as the client's receive window allows, writes everything gathered in one go,
+//! and watches keep-alive. A connection ends with a typed [`End`]; an MQTT 5 client is told
+//! why with a DISCONNECT when the broker ends it. Then the will is published or left to wait
+//! for its delay, and the session is handed back (`lifecycle.rs`).
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use rumqttc::mqttbytes::v4::{ConnAck, Connect, ConnectReturnCode, Packet};
-use rumqttc::mqttbytes::QoS;
+use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::{self, Instant};
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info, warn};
+use tracing::{debug, info};
 
-use super::codec::{self, DecodeError};
-use super::session::{
-    ClientId, ConnHandle, Delivery, InflightState, Message, Outbox, SessionStore,
-};
-use super::state::Claim;
+use super::codec::{self, DecodeError, OutPublish};
+use super::packet::{ClientId, Connect, Delivery, Inbound, Outbound, QoS, Version, Will};
+use super::session::{Inflight, InflightState, Outbox, SessionStore};
 use super::Broker;
-use crate::topic;
+use crate::reason::{self, PacketKind, Reason};
 
 /// Most deliveries moved from the outbox into the write buffer per round.
 const OUTBOX_BATCH: usize = 512;
@@ -38,21 +35,42 @@ const FIRST_READ: usize = 64;
 /// A write buffer larger than this is released after it has been written, so an idle
 /// connection does not keep the memory of its busiest moment.
 const KEEP_WRITE_CAPACITY: usize = 16 * 1024;
-/// How long a new connection waits for the previous holder of its session to let go.
-const TAKEOVER_WAIT: Duration = Duration::from_secs(5);
+/// How long the broker tries to write its DISCONNECT to a client it is closing.
+const FAREWELL_WAIT: Duration = Duration::from_secs(1);
+
+/// A rule the client broke, with the reason code that reports it.
+#[derive(Debug)]
+pub(super) struct Violation {
+    /// The MQTT 5 reason code for the server's DISCONNECT.
+    pub code: u8,
+    /// What happened, with the rule's id.
+    pub detail: String,
+}
+
+/// A violation of rule `detail`, reported with `code`.
+pub(super) fn violation(code: u8, detail: impl Into<String>) -> End {
+    End::Violation(Violation {
+        code,
+        detail: detail.into(),
+    })
+}
 
 /// Why a connection ended.
 #[derive(Debug)]
 pub(super) enum End {
-    /// The client sent DISCONNECT: the will is discarded [MQTT-3.14.4-3].
-    Disconnect,
+    /// The client sent DISCONNECT; the will is published only when its reason code asks for
+    /// anything but a normal disconnection [MQTT-3.1.2-10, MQTT-3.14.4-3].
+    Disconnect {
+        /// The DISCONNECT reason code (0 for 3.1.1).
+        reason: u8,
+    },
     /// The client closed the socket without DISCONNECT.
     Closed,
-    /// Nothing received for 1.5 × keep-alive [MQTT-3.1.2-24].
+    /// Nothing received for 1.5 × keep-alive [MQTT-3.1.2-22].
     KeepAliveExpired,
-    /// The client broke the protocol; the connection is closed [MQTT-4.8.0-1].
-    Protocol(String),
-    /// Another connection took over the client id [MQTT-3.1.4-2].
+    /// The client broke the protocol; the connection is closed [MQTT-4.13.1-1].
+    Violation(Violation),
+    /// Another connection took over the client id [MQTT-3.1.4-3].
     TakenOver,
     /// The broker is shutting down.
     Shutdown,
@@ -64,17 +82,42 @@ pub(super) enum End {
 
 impl End {
     fn publishes_will(&self) -> bool {
-        !matches!(self, End::Disconnect | End::Shutdown)
+        match self {
+            End::Disconnect { reason } => *reason != reason::SUCCESS,
+            End::Shutdown => false,
+            _ => true,
+        }
+    }
+
+    /// The reason code of the DISCONNECT the broker sends an MQTT 5 client before closing,
+    /// when the broker is the one ending the connection.
+    fn server_reason(&self) -> Option<u8> {
+        match self {
+            End::KeepAliveExpired => Some(reason::KEEP_ALIVE_TIMEOUT),
+            End::Violation(v) => Some(v.code),
+            End::TakenOver => Some(reason::SESSION_TAKEN_OVER),
+            End::Shutdown => Some(reason::SERVER_SHUTTING_DOWN),
+            _ => None,
+        }
     }
 }
 
 impl std::fmt::Display for End {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            End::Disconnect => f.write_str("client sent DISCONNECT"),
+            End::Disconnect { reason } => write!(
+                f,
+                "client sent DISCONNECT: {}",
+                Reason::new(PacketKind::Disconnect, *reason)
+            ),
             End::Closed => f.write_str("connection closed by client"),
             End::KeepAliveExpired => f.write_str("keep-alive expired"),
-            End::Protocol(why) => write!(f, "protocol error: {why}"),
+            End::Violation(v) => write!(
+                f,
+                "{}: {}",
+                Reason::new(PacketKind::Disconnect, v.code),
+                v.detail
+            ),
             End::TakenOver => f.write_str("taken over by a new connection with the same client id"),
             End::Shutdown => f.write_str("broker shutting down"),
             End::Fault => f.write_str("dropped by fault injection"),
@@ -85,12 +128,21 @@ impl std::fmt::Display for End {
 
 impl From<DecodeError> for End {
     fn from(e: DecodeError) -> Self {
-        End::Protocol(e.to_string())
+        violation(e.reason_code(), e.to_string())
     }
 }
 
+/// A CONNECT that could not be decoded, with the version it announced if it got that far.
+#[derive(Debug)]
+pub(super) struct BadConnect {
+    /// The protocol version the CONNECT announced.
+    pub version: Option<Version>,
+    /// What was wrong.
+    pub error: DecodeError,
+}
+
 /// Reading packets from and writing bytes to one stream.
-struct PacketIo<S> {
+pub(super) struct PacketIo<S> {
     stream: S,
     read_buf: BytesMut,
     write_buf: BytesMut,
@@ -98,12 +150,26 @@ struct PacketIo<S> {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
-    fn try_decode(&mut self) -> Result<Option<Packet>, DecodeError> {
-        let packet = codec::decode(&mut self.read_buf, self.max_packet_size)?;
+    /// Empty buffers over `stream`; packets larger than `max_packet_size` are refused.
+    pub fn new(stream: S, max_packet_size: usize) -> Self {
+        PacketIo {
+            stream,
+            read_buf: BytesMut::new(),
+            write_buf: BytesMut::new(),
+            max_packet_size,
+        }
+    }
+
+    fn release_read_buf(&mut self) {
         if self.read_buf.is_empty() && self.read_buf.capacity() > 0 {
             // Release the buffer; payloads split from it keep their own part alive.
             self.read_buf = BytesMut::new();
         }
+    }
+
+    fn try_decode(&mut self, version: Version) -> Result<Option<Inbound>, DecodeError> {
+        let packet = codec::decode(version, &mut self.read_buf, self.max_packet_size)?;
+        self.release_read_buf();
         Ok(packet)
     }
 
@@ -140,21 +206,32 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
         .await
     }
 
-    /// The next packet; `Ok(None)` when the peer closed.
-    async fn read_packet(&mut self) -> Result<Option<Packet>, End> {
+    /// The connection's first packet, CONNECT; `Ok(None)` when the peer closed first.
+    pub async fn read_connect(&mut self) -> Result<Option<Connect>, BadConnect> {
         loop {
-            if let Some(packet) = self.try_decode()? {
-                return Ok(Some(packet));
+            let version = codec::connect_version(&self.read_buf);
+            match codec::decode_connect(&mut self.read_buf, self.max_packet_size) {
+                Ok(Some(connect)) => {
+                    self.release_read_buf();
+                    return Ok(Some(connect));
+                }
+                Ok(None) => {}
+                Err(error) => return Err(BadConnect { version, error }),
             }
             match self.fill().await {
-                Ok(0) => return Ok(None),
+                Ok(0) | Err(_) => return Ok(None),
                 Ok(_) => {}
-                Err(e) => return Err(End::Io(e)),
             }
         }
     }
 
-    async fn flush(&mut self) -> io::Result<()> {
+    /// Appends a packet other than PUBLISH to the write buffer.
+    pub fn encode(&mut self, version: Version, packet: &Outbound, max: usize) {
+        codec::encode(version, &mut self.write_buf, packet, max);
+    }
+
+    /// Writes the write buffer out.
+    pub async fn flush(&mut self) -> io::Result<()> {
         if !self.write_buf.is_empty() {
             self.stream.write_all(&self.write_buf).await?;
             self.write_buf.clear();
@@ -166,15 +243,41 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
     }
 }
 
+/// What the client accepts, from its CONNECT (3.1.1 clients: no limits).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ClientLimits {
+    /// Receive Maximum: QoS 1/2 PUBLISH packets unacknowledged at once [MQTT-3.3.4-7].
+    pub receive_maximum: u16,
+    /// Maximum Packet Size [MQTT-3.1.2-24].
+    pub maximum_packet_size: usize,
+    /// Topic Alias Maximum: aliases the broker may set up [MQTT-3.3.2-11].
+    pub topic_alias_maximum: u16,
+}
+
+/// Topic aliases the broker has set up towards the client.
+#[derive(Default)]
+struct OutgoingAliases {
+    by_topic: HashMap<Arc<str>, u16>,
+}
+
 /// An established client connection: what the handlers work on.
 pub(super) struct Connection<S> {
     pub broker: Arc<Broker>,
     io: PacketIo<S>,
+    pub version: Version,
     pub client_id: ClientId,
     pub conn_id: u64,
     pub outbox: Arc<Outbox>,
     pub store: SessionStore,
-    pub will: Option<Message>,
+    pub will: Option<Will>,
+    /// Session Expiry Interval, as CONNECT set it and DISCONNECT may change it.
+    pub session_expiry: u32,
+    /// Whether CONNECT's Session Expiry Interval was 0 (DISCONNECT may not change that).
+    pub session_expiry_was_zero: bool,
+    pub limits: ClientLimits,
+    /// Topic aliases the client set up [MQTT-3.3.2-12].
+    pub aliases_in: HashMap<u16, Arc<str>>,
+    aliases_out: OutgoingAliases,
     kick: CancellationToken,
     keep_alive: Option<Duration>,
     last_received: Instant,
@@ -182,8 +285,8 @@ pub(super) struct Connection<S> {
     scratch: Vec<Delivery>,
 }
 
-/// Serves one connection until it ends.
-pub(super) async fn serve<S>(broker: Arc<Broker>, stream: S, peer: String)
+/// Serves one connection until it ends. `over_limit`: the broker is at its connection limit.
+pub(super) async fn serve<S>(broker: Arc<Broker>, stream: S, peer: String, over_limit: bool)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
@@ -193,286 +296,184 @@ where
     let _done_on_exit = done.clone().drop_guard();
     // Both phases are boxed, so that the task keeps only the state of the phase it is in: the
     // CONNECT exchange needs more than the run loop, and an idle connection should hold little.
-    let session = Box::pin(establish(&broker, stream, &peer, done)).await;
+    let session = Box::pin(super::connect::establish(
+        &broker, stream, &peer, done, over_limit,
+    ))
+    .await;
     if let Some(conn) = session {
-        Box::pin(conn.serve_session(&peer)).await;
+        Box::pin(Box::new(conn).serve_session(&peer)).await;
     }
-}
-
-/// Reads CONNECT and answers it; the connection when it is accepted.
-async fn establish<S>(
-    broker: &Arc<Broker>,
-    stream: S,
-    peer: &str,
-    done: CancellationToken,
-) -> Option<Box<Connection<S>>>
-where
-    S: AsyncRead + AsyncWrite + Unpin + Send,
-{
-    let conn_id = broker.next_conn_id.fetch_add(1, Ordering::Relaxed);
-    let mut io = PacketIo {
-        stream,
-        read_buf: BytesMut::new(),
-        write_buf: BytesMut::new(),
-        max_packet_size: broker.config.max_packet_size,
-    };
-    let first = tokio::select! {
-        first = time::timeout(broker.config.connect_timeout, io.read_packet()) => first,
-        () = broker.shutdown.cancelled() => return None,
-    };
-    let connect = match first {
-        Err(_) => {
-            debug!(
-                "{peer}: no CONNECT within {:?}",
-                broker.config.connect_timeout
-            );
-            return None;
-        }
-        Ok(Ok(Some(Packet::Connect(connect)))) => connect,
-        Ok(Ok(Some(other))) => {
-            info!("{peer}: first packet is not CONNECT but {other:?} [MQTT-3.1.0-1]");
-            return None;
-        }
-        Ok(Ok(None)) => return None,
-        Ok(Err(End::Protocol(why))) if why.starts_with("unsupported protocol") => {
-            info!("{peer}: {why}; answering CONNACK 1 [MQTT-3.1.2-2]");
-            refuse(&mut io, ConnectReturnCode::RefusedProtocolVersion).await;
-            return None;
-        }
-        Ok(Err(end)) => {
-            info!("{peer}: {end}");
-            return None;
-        }
-    };
-    debug!("{peer}: received {connect:?}");
-    accept(broker, io, connect, peer, conn_id, done)
-        .await
-        .map(Box::new)
-}
-
-async fn refuse<S: AsyncRead + AsyncWrite + Unpin>(io: &mut PacketIo<S>, code: ConnectReturnCode) {
-    // A refusal never reports a session [MQTT-3.2.2-4], and the connection closes after it.
-    codec::encode(
-        &mut io.write_buf,
-        &Packet::ConnAck(ConnAck::new(code, false)),
-    );
-    let _ = io.flush().await;
-}
-
-fn refusal_code(code: u8) -> ConnectReturnCode {
-    match code {
-        1 => ConnectReturnCode::RefusedProtocolVersion,
-        2 => ConnectReturnCode::BadClientId,
-        3 => ConnectReturnCode::ServiceUnavailable,
-        4 => ConnectReturnCode::BadUserNamePassword,
-        _ => ConnectReturnCode::NotAuthorized,
-    }
-}
-
-/// Checks credentials: unknown user or wrong password → 4, no username while anonymous
-/// clients are not allowed → 5.
-fn authenticate(broker: &Broker, connect: &Connect) -> Result<(), ConnectReturnCode> {
-    let auth = &broker.config.auth;
-    match (&connect.login, &auth.passwords) {
-        (Some(login), Some(passwords)) if !login.username.is_empty() => {
-            if passwords.verify(&login.username, login.password.as_bytes()) {
-                Ok(())
-            } else {
-                Err(ConnectReturnCode::BadUserNamePassword)
-            }
-        }
-        (Some(login), None) if !login.username.is_empty() => Ok(()),
-        _ if auth.allow_anonymous => Ok(()),
-        _ => Err(ConnectReturnCode::NotAuthorized),
-    }
-}
-
-/// Validates CONNECT, authenticates, claims the session and answers CONNACK; `None` when the
-/// connection was refused or closed.
-async fn accept<S>(
-    broker: &Arc<Broker>,
-    mut io: PacketIo<S>,
-    connect: Connect,
-    peer: &str,
-    conn_id: u64,
-    done: CancellationToken,
-) -> Option<Connection<S>>
-where
-    S: AsyncRead + AsyncWrite + Unpin + Send,
-{
-    if let Some(code) = broker.config.faults.refuse_connect {
-        info!("{peer}: refusing CONNECT with code {code} (fault injection)");
-        refuse(&mut io, refusal_code(code)).await;
-        return None;
-    }
-    let client_id: ClientId = if connect.client_id.is_empty() {
-        if !connect.clean_session {
-            info!("{peer}: empty client id without clean session [MQTT-3.1.3-8]");
-            refuse(&mut io, ConnectReturnCode::BadClientId).await;
-            return None;
-        }
-        // [MQTT-3.1.3-6]: the server assigns a unique id.
-        format!("mqttkit-auto-{conn_id:x}-{:08x}", rand::random::<u32>()).into()
-    } else {
-        connect.client_id.as_str().into()
-    };
-    if let Err(code) = authenticate(broker, &connect) {
-        info!("{peer}: {client_id} refused: {code:?}");
-        refuse(&mut io, code).await;
-        return None;
-    }
-    let will = match connect.last_will {
-        Some(will) => {
-            if let Err(e) = topic::validate_name(&will.topic) {
-                info!("{peer}: invalid will topic {:?}: {e}", will.topic);
-                return None;
-            }
-            Some(Message {
-                topic: will.topic.into(),
-                payload: Bytes::copy_from_slice(&will.message),
-                qos: will.qos,
-                retain: will.retain,
-            })
-        }
-        None => None,
-    };
-
-    let kick = CancellationToken::new();
-    let handle = ConnHandle {
-        id: conn_id,
-        kick: kick.clone(),
-        done,
-    };
-    let (outbox, store, session_present) = loop {
-        let claim = broker.state().claim_session(
-            &client_id,
-            connect.clean_session,
-            handle.clone(),
-            broker.config.max_queued,
-        );
-        match claim {
-            Claim::Claimed {
-                outbox,
-                store,
-                session_present,
-            } => break (outbox, store, session_present),
-            Claim::Busy(holder) => {
-                debug!("{client_id}: taking over from connection {}", holder.id);
-                holder.kick.cancel();
-                if time::timeout(TAKEOVER_WAIT, holder.done.cancelled())
-                    .await
-                    .is_err()
-                {
-                    warn!("{client_id}: previous connection did not let go; detaching it");
-                    broker.state().detach(&client_id, holder.id);
-                }
-            }
-        }
-    };
-    info!(
-        "{client_id} connected from {peer} (clean session {}, keep-alive {}s{})",
-        connect.clean_session,
-        connect.keep_alive,
-        if session_present {
-            ", session resumed"
-        } else {
-            ""
-        }
-    );
-    codec::encode(
-        &mut io.write_buf,
-        &Packet::ConnAck(ConnAck::new(ConnectReturnCode::Success, session_present)),
-    );
-    let mut conn = Connection {
-        broker: broker.clone(),
-        io,
-        client_id,
-        conn_id,
-        outbox,
-        store,
-        will,
-        kick,
-        keep_alive: (connect.keep_alive > 0)
-            .then(|| Duration::from_millis(u64::from(connect.keep_alive) * 1500)),
-        last_received: Instant::now(),
-        packets_received: 1,
-        scratch: Vec::new(),
-    };
-    conn.resend_inflight();
-    Some(conn)
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
+    /// An accepted connection whose CONNACK is in `io`'s write buffer.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        broker: Arc<Broker>,
+        io: PacketIo<S>,
+        version: Version,
+        client_id: ClientId,
+        conn_id: u64,
+        outbox: Arc<Outbox>,
+        store: SessionStore,
+        will: Option<Will>,
+        session_expiry: u32,
+        limits: ClientLimits,
+        kick: CancellationToken,
+        keep_alive: u16,
+    ) -> Self {
+        let mut conn = Connection {
+            broker,
+            io,
+            version,
+            client_id,
+            conn_id,
+            outbox,
+            store,
+            will,
+            session_expiry,
+            session_expiry_was_zero: session_expiry == 0,
+            limits,
+            aliases_in: HashMap::new(),
+            aliases_out: OutgoingAliases::default(),
+            kick,
+            keep_alive: (keep_alive > 0)
+                .then(|| Duration::from_millis(u64::from(keep_alive) * 1500)),
+            last_received: Instant::now(),
+            packets_received: 1,
+            scratch: Vec::new(),
+        };
+        conn.resend_inflight();
+        conn
+    }
+
     /// Writes a packet other than PUBLISH into the write buffer.
-    pub fn send(&mut self, packet: Packet) {
+    pub fn send(&mut self, packet: Outbound) {
         debug!("{}: sending {packet:?}", self.client_id);
-        codec::encode(&mut self.io.write_buf, &packet);
+        self.io
+            .encode(self.version, &packet, self.limits.maximum_packet_size);
+    }
+
+    /// The topic and alias to send a message on `topic` with: an alias the client knows
+    /// (and no topic), a new alias with the topic while the client's maximum allows, or the
+    /// topic alone. A new alias is only remembered once `commit` is called with it.
+    fn alias_for<'t>(&self, topic: &'t Arc<str>) -> (&'t str, Option<u16>, bool) {
+        if self.limits.topic_alias_maximum == 0 || self.version == Version::V311 {
+            return (topic, None, false);
+        }
+        if let Some(&alias) = self.aliases_out.by_topic.get(topic) {
+            return ("", Some(alias), false);
+        }
+        let used = self.aliases_out.by_topic.len();
+        if used < usize::from(self.limits.topic_alias_maximum) {
+            return (topic, Some(used as u16 + 1), true);
+        }
+        (topic, None, false)
+    }
+
+    /// Encodes a delivery as PUBLISH; false when it was not sent: expired while it waited
+    /// [MQTT-3.3.2-5], or larger than the client's Maximum Packet Size, in which case it is
+    /// dropped for this client as if sent [MQTT-3.1.2-25].
+    fn encode_delivery(&mut self, delivery: &Delivery, pkid: u16, dup: bool) -> bool {
+        let message = &delivery.message;
+        let expiry_interval = match message.expiry {
+            Some(expiry) => match expiry.remaining(Instant::now()) {
+                Some(left) => Some(left),
+                None => return false,
+            },
+            None => None,
+        };
+        let (topic, topic_alias, new_alias) = self.alias_for(&message.topic);
+        let publish = OutPublish {
+            topic,
+            qos: delivery.qos,
+            retain: delivery.retain,
+            dup,
+            pkid,
+            payload: &message.payload,
+            properties: message.properties.as_deref(),
+            expiry_interval,
+            subscription_ids: &delivery.subscription_ids,
+            topic_alias,
+        };
+        if self.version == Version::V5
+            && codec::publish_size(self.version, &publish) > self.limits.maximum_packet_size
+        {
+            debug!(
+                "{}: message on {} exceeds the client's Maximum Packet Size {}; dropped",
+                self.client_id, message.topic, self.limits.maximum_packet_size
+            );
+            super::Stats::add(&self.broker.stats.messages_dropped, 1);
+            return false;
+        }
+        codec::encode_publish(self.version, &mut self.io.write_buf, &publish);
+        if let (true, Some(alias)) = (new_alias, topic_alias) {
+            self.aliases_out
+                .by_topic
+                .insert(message.topic.clone(), alias);
+        }
+        true
     }
 
     /// Resends unacknowledged messages of a resumed session: PUBLISH with DUP=1, or PUBREL
     /// where PUBREC already came [MQTT-4.4.0-1].
     fn resend_inflight(&mut self) {
         let inflight = std::mem::take(&mut self.store.inflight);
-        for item in &inflight {
+        let mut kept = std::collections::VecDeque::with_capacity(inflight.len());
+        for item in inflight {
             match item.state {
                 InflightState::AwaitPubAck | InflightState::AwaitPubRec => {
-                    let d = &item.delivery;
-                    codec::encode_publish(
-                        &mut self.io.write_buf,
-                        &d.message.topic,
-                        &d.message.payload,
-                        d.qos,
-                        item.pkid,
-                        d.retain,
-                        true,
-                    );
+                    if self.encode_delivery(&item.delivery, item.pkid, true) {
+                        kept.push_back(item);
+                    }
                 }
-                InflightState::AwaitPubComp => self.send(Packet::PubRel(
-                    rumqttc::mqttbytes::v4::PubRel::new(item.pkid),
-                )),
+                InflightState::AwaitPubComp => {
+                    self.send(Outbound::PubRel(item.pkid, reason::SUCCESS));
+                    kept.push_back(item);
+                }
             }
         }
-        self.store.inflight = inflight;
+        self.store.inflight = kept;
+    }
+
+    /// How many more QoS 1/2 messages may be sent before the client acknowledges some: the
+    /// broker's in-flight limit and the client's Receive Maximum [MQTT-3.3.4-7].
+    fn send_window(&self) -> usize {
+        self.broker
+            .config
+            .max_inflight
+            .min(usize::from(self.limits.receive_maximum))
+            .saturating_sub(self.store.inflight.len())
     }
 
     /// Moves deliveries from the outbox into the write buffer; true when more are ready.
     fn pump_outbox(&mut self) -> bool {
-        let window = self
-            .broker
-            .config
-            .max_inflight
-            .saturating_sub(self.store.inflight.len());
+        let window = self.send_window();
         let mut batch = std::mem::take(&mut self.scratch);
         let more = self.outbox.drain(&mut batch, window, OUTBOX_BATCH);
-        let sent = batch.len() as u64;
+        let mut sent = 0u64;
         for delivery in batch.drain(..) {
+            // A packet id skipped because its message was not sent is harmless.
             let pkid = match delivery.qos {
                 QoS::AtMostOnce => 0,
-                qos => {
-                    let pkid = self.store.next_pkid();
-                    let state = if qos == QoS::AtLeastOnce {
-                        InflightState::AwaitPubAck
-                    } else {
-                        InflightState::AwaitPubRec
-                    };
-                    self.store.inflight.push_back(super::session::Inflight {
-                        pkid,
-                        delivery: delivery.clone(),
-                        state,
-                    });
-                    pkid
-                }
+                _ => self.store.next_pkid(),
             };
-            let m = &delivery.message;
-            codec::encode_publish(
-                &mut self.io.write_buf,
-                &m.topic,
-                &m.payload,
-                delivery.qos,
-                pkid,
-                delivery.retain,
-                false,
-            );
+            if !self.encode_delivery(&delivery, pkid, false) {
+                continue;
+            }
+            sent += 1;
+            if delivery.qos != QoS::AtMostOnce {
+                let state = if delivery.qos == QoS::AtLeastOnce {
+                    InflightState::AwaitPubAck
+                } else {
+                    InflightState::AwaitPubRec
+                };
+                self.store.inflight.push_back(Inflight {
+                    pkid,
+                    delivery,
+                    state,
+                });
+            }
         }
         self.scratch = batch;
         if sent > 0 {
@@ -495,19 +496,38 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         }
     }
 
-    /// Runs the accepted connection until it ends, then wraps up its session.
+    /// Runs the accepted connection until it ends, tells an MQTT 5 client why when the
+    /// broker ended it, then wraps up its session.
     async fn serve_session(mut self: Box<Self>, peer: &str) {
-        self.broker
-            .stats
-            .clients_connected
-            .fetch_add(1, Ordering::Relaxed);
+        let stats = &self.broker.stats;
+        stats.client_connected(self.version);
         let end = self.run().await;
-        self.broker
-            .stats
-            .clients_connected
-            .fetch_sub(1, Ordering::Relaxed);
-        info!("{} ({peer}) disconnected: {end}", self.client_id);
-        (*self).finish(end);
+        self.broker.stats.client_disconnected(self.version);
+        if let (Version::V5, Some(code)) = (self.version, end.server_reason()) {
+            let why = match &end {
+                End::Violation(v) => v.detail.clone(),
+                other => other.to_string(),
+            };
+            self.send(Outbound::Disconnect(code, Some(why)));
+            let _ = time::timeout(FAREWELL_WAIT, self.io.flush()).await;
+        }
+        info!(
+            "{} ({peer}, {}) disconnected: {end}",
+            self.client_id, self.version
+        );
+        let will = if end.publishes_will() {
+            self.will.take()
+        } else {
+            None
+        };
+        super::lifecycle::release(
+            &self.broker,
+            &self.client_id,
+            self.conn_id,
+            std::mem::take(&mut self.store),
+            self.session_expiry,
+            will,
+        );
     }
 
     async fn run(&mut self) -> End {
@@ -523,7 +543,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         loop {
             // Handle every complete packet already read.
             loop {
-                match self.io.try_decode() {
+                match self.io.try_decode(self.version) {
                     Ok(Some(packet)) => {
                         self.last_received = Instant::now();
                         self.packets_received += 1;
@@ -572,18 +592,5 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 }
             }
         }
-    }
-
-    /// Publishes the will unless the client disconnected cleanly, and hands the session back.
-    fn finish(self, end: End) {
-        let mut state = self.broker.state();
-        if end.publishes_will() {
-            if let Some(will) = &self.will {
-                debug!("{}: publishing will on {}", self.client_id, will.topic);
-                let dropped = state.publish(will);
-                super::Stats::add(&self.broker.stats.messages_dropped, dropped);
-            }
-        }
-        state.release_session(&self.client_id, self.conn_id, self.store);
     }
 }

@@ -1,122 +1,210 @@
 //! One handler per packet kind a client may send after CONNECT.
 //!
 //! Each handler updates the session and writes its answer into the connection's write
-//! buffer; an `Err(End)` closes the connection.
+//! buffer; an `Err(End)` closes the connection. A handler tests the protocol version only
+//! where the specification's behaviour differs; the reason codes it answers with are
+//! narrowed for 3.1.1 clients by the codec.
 
-use bytes::Bytes;
-use rumqttc::mqttbytes::v4::{
-    Packet, PubAck, PubComp, PubRec, PubRel, Publish, SubAck, Subscribe, SubscribeReasonCode,
-    UnsubAck, Unsubscribe,
-};
-use rumqttc::mqttbytes::QoS;
+use std::sync::Arc;
+
 use tokio::io::{AsyncRead, AsyncWrite};
 use tracing::{debug, info};
 
-use super::connection::{Connection, End};
-use super::session::{InflightState, Message};
+use super::connection::{violation, Connection, End};
+use super::packet::{
+    Disconnect, Inbound, Message, Outbound, Publish, QoS, Subscribe, Unsubscribe, Version,
+};
+use super::router::Options;
+use super::session::InflightState;
 use super::Stats;
+use crate::reason;
 use crate::topic;
 
 impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     /// Dispatches one decoded packet.
-    pub(super) fn handle(&mut self, packet: Packet) -> Result<(), End> {
-        debug!("{}: received {packet:?}", self.client_id);
+    pub(super) fn handle(&mut self, packet: Inbound) -> Result<(), End> {
+        debug!("{} ({}): received {packet:?}", self.client_id, self.version);
         match packet {
-            Packet::Publish(publish) => self.handle_publish(publish),
-            Packet::PubAck(ack) => {
-                self.complete_inflight(ack.pkid, InflightState::AwaitPubAck);
+            Inbound::Publish(publish) => self.handle_publish(publish),
+            Inbound::PubAck(pkid, _) => {
+                self.complete_inflight(pkid, InflightState::AwaitPubAck);
                 Ok(())
             }
-            Packet::PubRec(rec) => {
-                self.handle_pubrec(rec);
+            Inbound::PubRec(pkid, code) => {
+                self.handle_pubrec(pkid, code);
                 Ok(())
             }
-            Packet::PubRel(rel) => {
-                self.handle_pubrel(rel);
+            Inbound::PubRel(pkid, _) => {
+                self.handle_pubrel(pkid);
                 Ok(())
             }
-            Packet::PubComp(comp) => {
-                self.complete_inflight(comp.pkid, InflightState::AwaitPubComp);
+            Inbound::PubComp(pkid, _) => {
+                self.complete_inflight(pkid, InflightState::AwaitPubComp);
                 Ok(())
             }
-            Packet::Subscribe(subscribe) => {
+            Inbound::Subscribe(subscribe) => {
                 self.handle_subscribe(subscribe);
                 Ok(())
             }
-            Packet::Unsubscribe(unsubscribe) => {
+            Inbound::Unsubscribe(unsubscribe) => {
                 self.handle_unsubscribe(unsubscribe);
                 Ok(())
             }
-            Packet::PingReq => {
-                self.send(Packet::PingResp);
+            Inbound::PingReq => {
+                self.send(Outbound::PingResp);
                 Ok(())
             }
-            Packet::Disconnect => Err(End::Disconnect),
-            Packet::Connect(_) => Err(End::Protocol(
-                "second CONNECT on one connection [MQTT-3.1.0-2]".into(),
+            Inbound::Disconnect(disconnect) => self.handle_disconnect(disconnect),
+            Inbound::Connect(_) => Err(violation(
+                reason::PROTOCOL_ERROR,
+                "second CONNECT on one connection [MQTT-3.1.0-2]",
             )),
-            other => Err(End::Protocol(format!("a client may not send {other:?}"))),
+            Inbound::Auth(_) => Err(violation(
+                reason::PROTOCOL_ERROR,
+                "AUTH without an Authentication Method in CONNECT [MQTT-4.12.0-1]",
+            )),
         }
     }
 
-    fn handle_publish(&mut self, publish: Publish) -> Result<(), End> {
-        if let Err(e) = topic::validate_name(&publish.topic) {
-            return Err(End::Protocol(format!(
-                "PUBLISH topic {:?}: {e} [MQTT-3.3.2-2]",
-                publish.topic
-            )));
+    /// The topic of a PUBLISH: its name, or the one its Topic Alias stands for
+    /// [MQTT-3.3.2-12]; an alias of 0 or above the broker's maximum ends the connection with
+    /// "topic alias invalid" [MQTT-3.3.2-8, MQTT-3.3.2-9].
+    fn resolve_topic(&mut self, publish: &mut Publish) -> Result<Arc<str>, End> {
+        let Some(alias) = publish.topic_alias else {
+            return Ok(std::mem::take(&mut publish.topic).into());
+        };
+        let max = self.broker.config.topic_alias_maximum;
+        if alias == 0 || alias > max {
+            return Err(violation(
+                reason::TOPIC_ALIAS_INVALID,
+                format!("topic alias {alias} outside 1..={max} [MQTT-3.3.2-8, MQTT-3.3.2-9]"),
+            ));
+        }
+        if publish.topic.is_empty() {
+            return self.aliases_in.get(&alias).cloned().ok_or_else(|| {
+                violation(
+                    reason::PROTOCOL_ERROR,
+                    format!("topic alias {alias} was never set up (§3.3.2.3.4)"),
+                )
+            });
+        }
+        let topic: Arc<str> = std::mem::take(&mut publish.topic).into();
+        self.aliases_in.insert(alias, topic.clone());
+        Ok(topic)
+    }
+
+    fn handle_publish(&mut self, mut publish: Publish) -> Result<(), End> {
+        let topic = self.resolve_topic(&mut publish)?;
+        if let Err(e) = topic::validate_name(&topic) {
+            return Err(violation(
+                reason::TOPIC_NAME_INVALID,
+                format!("PUBLISH topic {topic:?}: {e} [MQTT-3.3.2-2]"),
+            ));
         }
         Stats::add(&self.broker.stats.messages_received, 1);
         let (qos, pkid) = (publish.qos, publish.pkid);
-        let first_time = match qos {
-            QoS::AtMostOnce => true,
-            QoS::AtLeastOnce => {
-                self.send(Packet::PubAck(PubAck::new(pkid)));
-                true
-            }
-            // Exactly once: a resend before PUBREL is acknowledged again but not routed again
-            // [MQTT-4.3.3-2].
-            QoS::ExactlyOnce => {
-                self.send(Packet::PubRec(PubRec::new(pkid)));
-                self.store.incoming_qos2.insert(pkid)
-            }
-        };
-        if first_time {
-            let message = Message {
-                topic: publish.topic.into(),
-                payload: if publish.retain {
-                    // Retained payloads may live long: copy them off the read buffer.
-                    Bytes::copy_from_slice(&publish.payload)
-                } else {
-                    publish.payload
-                },
-                qos,
-                retain: publish.retain,
+        // Exactly once: a resend before PUBREL is acknowledged again but not routed again
+        // [MQTT-4.3.3-10].
+        if qos == QoS::ExactlyOnce && self.store.incoming_qos2.contains(&pkid) {
+            self.send(Outbound::PubRec(pkid, reason::SUCCESS));
+            return Ok(());
+        }
+        if qos == QoS::ExactlyOnce
+            && self.version == Version::V5
+            && self.store.incoming_qos2.len() >= usize::from(self.broker.config.receive_maximum)
+        {
+            return Err(violation(
+                reason::RECEIVE_MAXIMUM_EXCEEDED,
+                format!(
+                    "more than the Receive Maximum of {} QoS 2 messages unreleased [MQTT-3.3.4-8]",
+                    self.broker.config.receive_maximum
+                ),
+            ));
+        }
+        // A payload announced as UTF-8 must be UTF-8; the broker checks (§3.3.2.3.2).
+        if publish.properties.payload_format == Some(1)
+            && std::str::from_utf8(&publish.payload).is_err()
+        {
+            let why = "payload is not the UTF-8 its Payload Format Indicator says";
+            info!("{}: {why} on {topic}", self.client_id);
+            return match qos {
+                QoS::AtMostOnce => Err(violation(reason::PAYLOAD_FORMAT_INVALID, why)),
+                QoS::AtLeastOnce => {
+                    self.send(Outbound::PubAck(pkid, reason::PAYLOAD_FORMAT_INVALID));
+                    Ok(())
+                }
+                QoS::ExactlyOnce => {
+                    self.send(Outbound::PubRec(pkid, reason::PAYLOAD_FORMAT_INVALID));
+                    Ok(())
+                }
             };
-            let dropped = self.broker.state().publish(&message);
-            Stats::add(&self.broker.stats.messages_dropped, dropped);
+        }
+        let message = Message {
+            topic,
+            payload: if publish.retain {
+                // Retained payloads may live long: copy them off the read buffer.
+                bytes::Bytes::copy_from_slice(&publish.payload)
+            } else {
+                publish.payload
+            },
+            qos,
+            retain: publish.retain,
+            properties: (!publish.properties.is_empty()).then(|| Arc::new(publish.properties)),
+            expiry: publish.expiry_interval.map(super::packet::Expiry::after),
+            origin: Some(self.client_id.clone()),
+        };
+        let published = self.broker.state().publish(&message);
+        Stats::add(&self.broker.stats.messages_dropped, published.dropped);
+        let code = if published.matched == 0 {
+            reason::NO_MATCHING_SUBSCRIBERS
+        } else {
+            reason::SUCCESS
+        };
+        match qos {
+            QoS::AtMostOnce => {}
+            QoS::AtLeastOnce => self.send(Outbound::PubAck(pkid, code)),
+            QoS::ExactlyOnce => {
+                self.store.incoming_qos2.insert(pkid);
+                self.send(Outbound::PubRec(pkid, code));
+            }
         }
         Ok(())
     }
 
-    /// Releases a QoS 2 message received from the client; PUBCOMP is sent even for an unknown
-    /// packet id, so a client that lost track can finish the handshake.
-    fn handle_pubrel(&mut self, rel: PubRel) {
-        self.store.incoming_qos2.remove(&rel.pkid);
-        self.send(Packet::PubComp(PubComp::new(rel.pkid)));
+    /// Releases a QoS 2 message received from the client. PUBCOMP is sent even for an
+    /// unknown packet id, so a client that lost track can finish the handshake; MQTT 5 says
+    /// "packet identifier not found" then.
+    fn handle_pubrel(&mut self, pkid: u16) {
+        let code = if self.store.incoming_qos2.remove(&pkid) {
+            reason::SUCCESS
+        } else {
+            reason::PACKET_ID_NOT_FOUND
+        };
+        self.send(Outbound::PubComp(pkid, code));
     }
 
-    fn handle_pubrec(&mut self, rec: PubRec) {
-        if let Some(i) = self.store.position(rec.pkid) {
-            let item = &mut self.store.inflight[i];
-            if matches!(
-                item.state,
-                InflightState::AwaitPubRec | InflightState::AwaitPubComp
-            ) {
-                item.state = InflightState::AwaitPubComp;
-                self.send(Packet::PubRel(PubRel::new(rec.pkid)));
+    /// PUBREC for a QoS 2 message sent to the client: PUBREL, or, when the client refused the
+    /// message (reason ≥ 0x80), the end of its exchange (§4.3.3).
+    fn handle_pubrec(&mut self, pkid: u16, code: u8) {
+        let Some(i) = self.store.position(pkid) else {
+            if self.version == Version::V5 {
+                self.send(Outbound::PubRel(pkid, reason::PACKET_ID_NOT_FOUND));
             }
+            return;
+        };
+        let item = &mut self.store.inflight[i];
+        if !matches!(
+            item.state,
+            InflightState::AwaitPubRec | InflightState::AwaitPubComp
+        ) {
+            return;
         }
+        if code >= 0x80 {
+            self.store.inflight.remove(i);
+            return;
+        }
+        item.state = InflightState::AwaitPubComp;
+        self.send(Outbound::PubRel(pkid, reason::SUCCESS));
     }
 
     fn complete_inflight(&mut self, pkid: u16, expected: InflightState) {
@@ -131,56 +219,95 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         }
     }
 
-    /// Refuses the filter when fault injection says so.
-    fn check_fault(&self, filter: &str) -> Result<(), String> {
+    /// The reason code refusing `filter`, if it is refused: "topic filter invalid" for a
+    /// filter or shared subscription that breaks the rules [MQTT-4.7.1-1, MQTT-4.8.2-2],
+    /// "unspecified error" when fault injection refuses it.
+    fn refusal(&self, filter: &str) -> Option<(u8, String)> {
+        if let Err(e) = topic::validate_filter(filter).and_then(|()| topic::split_shared(filter)) {
+            return Some((reason::TOPIC_FILTER_INVALID, e.to_string()));
+        }
         match &self.broker.config.faults.refuse_subscribe {
-            Some(refused) if topic::matches(refused, filter) => {
-                Err("refused by fault injection".to_owned())
-            }
-            _ => Ok(()),
+            Some(refused) if topic::matches(refused, filter) => Some((
+                reason::UNSPECIFIED_ERROR,
+                "refused by fault injection".into(),
+            )),
+            _ => None,
         }
     }
 
     fn handle_subscribe(&mut self, subscribe: Subscribe) {
         let mut codes = Vec::with_capacity(subscribe.filters.len());
         let mut state = self.broker.state();
-        for filter in &subscribe.filters {
-            let verdict = topic::validate_filter(&filter.path)
-                .map_err(|e| e.to_string())
-                .and_then(|()| self.check_fault(&filter.path));
-            match verdict {
-                Ok(()) => {
-                    state.subscribe(&self.client_id, &filter.path, filter.qos);
-                    info!(
-                        "{} subscribed to {} (QoS {})",
-                        self.client_id, filter.path, filter.qos as u8
-                    );
-                    codes.push(SubscribeReasonCode::Success(filter.qos));
-                }
-                Err(e) => {
-                    info!(
-                        "{} subscription to {:?} refused: {e}",
-                        self.client_id, filter.path
-                    );
-                    codes.push(SubscribeReasonCode::Failure);
-                }
+        for f in &subscribe.filters {
+            if let Some((code, why)) = self.refusal(&f.filter) {
+                info!(
+                    "{} subscription to {:?} refused ({code:#04x}): {why}",
+                    self.client_id, f.filter
+                );
+                codes.push(code);
+                continue;
             }
+            let options = Options {
+                qos: f.qos,
+                no_local: f.no_local,
+                retain_as_published: f.retain_as_published,
+                id: subscribe.subscription_id,
+            };
+            state.subscribe(&self.client_id, &f.filter, options, f.retain_handling);
+            info!(
+                "{} subscribed to {} (QoS {}{})",
+                self.client_id,
+                f.filter,
+                f.qos as u8,
+                subscribe
+                    .subscription_id
+                    .map(|id| format!(", subscription id {id}"))
+                    .unwrap_or_default()
+            );
+            codes.push(f.qos as u8);
         }
         drop(state);
-        // One return code per filter, in order [MQTT-3.9.3-1]; the retained messages queued
+        // One reason code per filter, in order [MQTT-3.9.3-1]; the retained messages queued
         // above are written after this SUBACK.
-        self.send(Packet::SubAck(SubAck::new(subscribe.pkid, codes)));
+        self.send(Outbound::SubAck(subscribe.pkid, codes));
     }
 
     fn handle_unsubscribe(&mut self, unsubscribe: Unsubscribe) {
+        let mut codes = Vec::with_capacity(unsubscribe.filters.len());
         let mut state = self.broker.state();
-        for filter in &unsubscribe.topics {
-            if state.unsubscribe(&self.client_id, filter) {
+        for filter in &unsubscribe.filters {
+            let code = if topic::validate_filter(filter)
+                .and_then(|()| topic::split_shared(filter))
+                .is_err()
+            {
+                reason::TOPIC_FILTER_INVALID
+            } else if state.unsubscribe(&self.client_id, filter) {
                 info!("{} unsubscribed from {filter}", self.client_id);
-            }
+                reason::SUCCESS
+            } else {
+                reason::NO_SUBSCRIPTION_EXISTED
+            };
+            codes.push(code);
         }
         drop(state);
         // Always answered, even when nothing matched [MQTT-3.10.4-5].
-        self.send(Packet::UnsubAck(UnsubAck::new(unsubscribe.pkid)));
+        self.send(Outbound::UnsubAck(unsubscribe.pkid, codes));
+    }
+
+    /// DISCONNECT: the connection ends; its reason code decides on the will, and it may set a
+    /// new Session Expiry Interval, but not where CONNECT's was 0 [MQTT-3.14.2-2].
+    fn handle_disconnect(&mut self, disconnect: Disconnect) -> Result<(), End> {
+        if let Some(expiry) = disconnect.session_expiry {
+            if self.session_expiry_was_zero && expiry != 0 {
+                return Err(violation(
+                    reason::PROTOCOL_ERROR,
+                    "DISCONNECT sets a Session Expiry Interval where CONNECT's was 0 [MQTT-3.14.2-2]",
+                ));
+            }
+            self.session_expiry = expiry;
+        }
+        Err(End::Disconnect {
+            reason: disconnect.reason,
+        })
     }
 }

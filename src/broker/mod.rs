@@ -1,15 +1,20 @@
-//! The bundled MQTT 3.1.1 broker.
+//! The bundled MQTT broker: MQTT 3.1.1 and MQTT 5 on one port.
 //!
 //! [`run`] accepts TCP connections until its shutdown future completes; [`Broker::serve`]
 //! drives one connection over any byte stream (tests feed it in-memory pipes). Each connection
-//! is one task (`connection.rs`) that decodes packets and hands each to its handler
-//! (`handlers.rs`); shared state — sessions, subscriptions, retained messages — sits behind one
-//! short-held lock in [`State`].
+//! is one task: `connect.rs` reads CONNECT, which chooses the protocol version of the codec
+//! (`codec/`), and answers it; `connection.rs` then decodes packets into the broker's own
+//! types (`packet.rs`) and hands each to its handler (`handlers.rs`); `lifecycle.rs` deals
+//! with wills and sessions after the connection. Shared state — sessions, subscriptions,
+//! retained messages — sits behind one short-held lock in [`State`].
 
 pub mod auth;
 mod codec;
+mod connect;
 mod connection;
 mod handlers;
+mod lifecycle;
+pub mod packet;
 mod retain;
 mod router;
 pub mod session;
@@ -29,7 +34,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{debug, info, warn};
 
 pub use auth::PasswordFile;
-pub use codec::{decode, DecodeError};
+pub use codec::{decode, decode_connect, DecodeError};
 pub use state::State;
 
 /// Who may connect.
@@ -46,7 +51,8 @@ pub struct AuthConfig {
 pub struct Faults {
     /// Close every connection after this many packets from the client (CONNECT included).
     pub drop_after: Option<u64>,
-    /// Refuse every CONNECT with this CONNACK return code (1-5).
+    /// Refuse every CONNECT with this reason code: a 3.1.1 return code (1–5) or an MQTT 5
+    /// CONNACK reason code (0x80 and above), each translated for the other version.
     pub refuse_connect: Option<u8>,
     /// Refuse (SUBACK 0x80) every subscription whose filter this filter matches.
     pub refuse_subscribe: Option<String>,
@@ -59,8 +65,16 @@ pub struct BrokerConfig {
     pub max_packet_size: usize,
     /// Most connections at once (0: no limit).
     pub max_connections: usize,
-    /// QoS 1/2 messages in flight to one client.
+    /// QoS 1/2 messages in flight to one client (also capped by an MQTT 5 client's Receive
+    /// Maximum).
     pub max_inflight: usize,
+    /// Receive Maximum announced to MQTT 5 clients: QoS 2 messages a client may have
+    /// unreleased at once.
+    pub receive_maximum: u16,
+    /// Topic Alias Maximum announced to MQTT 5 clients (0: no topic aliases).
+    pub topic_alias_maximum: u16,
+    /// Largest keep-alive an MQTT 5 client gets, in seconds (0: no cap).
+    pub max_keepalive: u16,
     /// Deliveries queued per session.
     pub max_queued: usize,
     /// How often to publish `$SYS` counters; `None` turns them off.
@@ -79,6 +93,9 @@ impl Default for BrokerConfig {
             max_packet_size: 268_435_455,
             max_connections: 0,
             max_inflight: 20,
+            receive_maximum: 20,
+            topic_alias_maximum: 10,
+            max_keepalive: 60,
             max_queued: 1000,
             sys_interval: Some(Duration::from_secs(10)),
             connect_timeout: Duration::from_secs(10),
@@ -96,17 +113,34 @@ impl Default for BrokerConfig {
 pub struct Stats {
     /// Clients connected now.
     pub clients_connected: AtomicUsize,
+    /// MQTT 5 clients connected now (also counted in `clients_connected`).
+    pub clients_connected_v5: AtomicUsize,
     /// PUBLISH packets received from clients.
     pub messages_received: AtomicU64,
     /// PUBLISH packets sent to clients.
     pub messages_sent: AtomicU64,
-    /// Deliveries dropped because a session's queue was full.
+    /// Deliveries dropped: a session's queue was full, or a message exceeded a client's
+    /// Maximum Packet Size.
     pub messages_dropped: AtomicU64,
 }
 
 impl Stats {
     fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    fn client_connected(&self, version: packet::Version) {
+        self.clients_connected.fetch_add(1, Ordering::Relaxed);
+        if version == packet::Version::V5 {
+            self.clients_connected_v5.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn client_disconnected(&self, version: packet::Version) {
+        self.clients_connected.fetch_sub(1, Ordering::Relaxed);
+        if version == packet::Version::V5 {
+            self.clients_connected_v5.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -152,12 +186,16 @@ impl Broker {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn next_conn_id(&self) -> u64 {
+        self.next_conn_id.fetch_add(1, Ordering::Relaxed)
+    }
+
     /// Serves one client connection over `stream` until it ends.
     pub async fn serve<S>(self: &Arc<Self>, stream: S, peer: String)
     where
         S: AsyncRead + AsyncWrite + Unpin + Send,
     {
-        connection::serve(self.clone(), stream, peer).await;
+        connection::serve(self.clone(), stream, peer, false).await;
     }
 
     /// Accepts connections on `listener` until `shutdown` completes, then closes every
@@ -186,9 +224,13 @@ impl Broker {
                     }
                 },
             };
+            // Past the limit, a connection is still read up to its CONNECT, to be told "quota
+            // exceeded" in its own protocol version; past twice the limit it is just closed.
             let limit = self.config.max_connections;
-            if limit > 0 && active.load(Ordering::Relaxed) >= limit {
-                info!("refusing connection from {peer}: connection limit {limit} reached");
+            let now = active.load(Ordering::Relaxed);
+            let over_limit = limit > 0 && now >= limit;
+            if over_limit && now >= limit.saturating_mul(2) {
+                info!("closing connection from {peer}: connection limit {limit} reached");
                 drop(socket);
                 continue;
             }
@@ -197,7 +239,7 @@ impl Broker {
             let broker = self.clone();
             let active = active.clone();
             tracker.spawn(async move {
-                broker.serve(socket, peer.to_string()).await;
+                connection::serve(broker, socket, peer.to_string(), over_limit).await;
                 active.fetch_sub(1, Ordering::Relaxed);
             });
         }

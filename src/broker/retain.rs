@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::session::Message;
+use tokio::time::Instant;
+
+use super::packet::Message;
 use crate::topic;
 
 /// The retained message of every topic that has one.
@@ -23,11 +25,19 @@ impl RetainStore {
         }
     }
 
-    /// The retained messages whose topic matches `filter`.
+    /// The retained messages whose topic matches `filter`, but for those whose Message
+    /// Expiry Interval has passed [MQTT-3.3.2-5].
     pub fn matching<'a>(&'a self, filter: &'a str) -> impl Iterator<Item = &'a Message> + 'a {
+        let now = Instant::now();
         self.messages
             .values()
-            .filter(move |m| topic::matches(filter, &m.topic))
+            .filter(move |m| !m.is_expired(now) && topic::matches(filter, &m.topic))
+    }
+
+    /// Forgets the retained messages that have expired.
+    pub fn remove_expired(&mut self) {
+        let now = Instant::now();
+        self.messages.retain(|_, m| !m.is_expired(now));
     }
 
     /// How many topics have a retained message.

@@ -9,42 +9,16 @@
 //! belongs to the connection while the client is online and goes back into the [`Session`]
 //! when it leaves, so a reconnecting persistent client resumes where it stopped.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use bytes::Bytes;
-use rumqttc::mqttbytes::QoS;
 use tokio::sync::Notify;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tracing::warn;
+use tracing::{debug, warn};
 
-/// A client identifier, shared cheaply between the session table and the router.
-pub type ClientId = Arc<str>;
-
-/// An application message as the broker routes it; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Message {
-    /// Topic name.
-    pub topic: Arc<str>,
-    /// Payload bytes.
-    pub payload: Bytes,
-    /// QoS it was published with.
-    pub qos: QoS,
-    /// Retain flag it was published with.
-    pub retain: bool,
-}
-
-/// One message on its way to one client.
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    /// The message.
-    pub message: Message,
-    /// QoS of this delivery: min(published, granted) [MQTT-3.8.4-6].
-    pub qos: QoS,
-    /// Retain flag on the wire: set only for retained messages sent on subscribe
-    /// [MQTT-3.3.1-8, MQTT-3.3.1-9].
-    pub retain: bool,
-}
+pub use super::packet::{ClientId, Delivery, Message};
+use super::packet::{QoS, Will};
 
 /// What became of a pushed delivery.
 #[derive(Debug, PartialEq, Eq)]
@@ -125,6 +99,11 @@ impl Outbox {
         }
     }
 
+    /// True while a connection holds the session.
+    pub fn is_online(&self) -> bool {
+        self.lock().online
+    }
+
     /// Marks the session online (QoS 0 deliveries are queued too) or offline.
     pub fn set_online(&self, online: bool) {
         self.lock().online = online;
@@ -134,11 +113,22 @@ impl Outbox {
     }
 
     /// Moves deliveries into `out` from the front: QoS 0 ones freely, QoS 1/2 ones while
-    /// `window` allows; at most `max` in all. Returns true when more could be taken now.
+    /// `window` allows; at most `max` in all. Messages whose expiry has passed while they
+    /// waited are dropped, never delivered [MQTT-3.3.2-5]. Returns true when more could be
+    /// taken now.
     pub fn drain(&self, out: &mut Vec<Delivery>, mut window: usize, max: usize) -> bool {
         let mut q = self.lock();
+        let now = Instant::now();
         while out.len() < max {
             match q.deliveries.front() {
+                Some(d) if d.message.is_expired(now) => {
+                    debug!(
+                        "{}: message on {} expired in the queue",
+                        self.client_id, d.message.topic
+                    );
+                    q.deliveries.pop_front();
+                    continue;
+                }
                 Some(d) if d.qos == QoS::AtMostOnce => {}
                 Some(_) if window > 0 => window -= 1,
                 _ => return false,
@@ -236,25 +226,33 @@ pub struct ConnHandle {
 pub struct Session {
     /// Where deliveries wait.
     pub outbox: Arc<Outbox>,
-    /// Filters and granted QoS, to restore and to remove from the router.
-    pub subscriptions: HashMap<String, QoS>,
+    /// Its subscriptions' filters (`$share/…` included), to remove from the router.
+    pub subscriptions: HashSet<String>,
     /// In-flight and QoS 2 state while offline; empty while a connection holds it.
     pub store: SessionStore,
-    /// Whether the session outlives its connection (CONNECT clean session = 0).
-    pub persistent: bool,
+    /// Session Expiry Interval in seconds: 0 ends the session with its connection,
+    /// [`NEVER_EXPIRES`](super::packet::NEVER_EXPIRES) keeps it for good.
+    pub expiry: u32,
     /// The connection holding the session, if online.
     pub conn: Option<ConnHandle>,
+    /// Counts the connections that have held the session, so that a timer started when one
+    /// left knows whether the session was taken up again since.
+    pub generation: u64,
+    /// A will waiting for its Will Delay Interval while the client is away.
+    pub pending_will: Option<Will>,
 }
 
 impl Session {
     /// A fresh, offline session.
-    pub fn new(client_id: ClientId, persistent: bool, queue_limit: usize) -> Self {
+    pub fn new(client_id: ClientId, expiry: u32, queue_limit: usize) -> Self {
         Session {
             outbox: Arc::new(Outbox::new(client_id, queue_limit)),
-            subscriptions: HashMap::new(),
+            subscriptions: HashSet::new(),
             store: SessionStore::default(),
-            persistent,
+            expiry,
             conn: None,
+            generation: 0,
+            pending_will: None,
         }
     }
 }
@@ -267,12 +265,16 @@ mod tests {
         Delivery {
             message: Message {
                 topic: "t".into(),
-                payload: Bytes::new(),
+                payload: bytes::Bytes::new(),
                 qos,
                 retain: false,
+                properties: None,
+                expiry: None,
+                origin: None,
             },
             qos,
             retain: false,
+            subscription_ids: Vec::new(),
         }
     }
 

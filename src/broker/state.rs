@@ -1,26 +1,15 @@
 //! The broker's shared state — sessions, subscriptions, retained messages — and the
 //! operations on it that must happen under one lock: routing a message, claiming and
-//! releasing a session, subscribing and unsubscribing.
+//! releasing a session, subscribing and unsubscribing, ending a session whose time is up.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rumqttc::mqttbytes::QoS;
-
+use super::packet::{ClientId, Delivery, Message, Will, NEVER_EXPIRES};
 use super::retain::RetainStore;
-use super::router::{Route, Router, Subscriber};
-use super::session::{
-    ClientId, ConnHandle, Delivery, Message, Outbox, Pushed, Session, SessionStore,
-};
-
-/// The lesser of two QoS levels: a delivery is never upgraded [MQTT-3.8.4-6].
-pub fn min_qos(a: QoS, b: QoS) -> QoS {
-    if (a as u8) <= (b as u8) {
-        a
-    } else {
-        b
-    }
-}
+use super::router::{Options, Route, Router, Subscriber};
+use super::session::{ConnHandle, Outbox, Pushed, Session, SessionStore};
+use crate::topic;
 
 /// Sessions, subscriptions and retained messages.
 #[derive(Default)]
@@ -46,50 +35,86 @@ pub enum Claim {
     },
 }
 
+/// What [`State::publish`] did with a message.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Published {
+    /// Sessions it was queued for (0: "no matching subscribers").
+    pub matched: usize,
+    /// Deliveries that pushed an older one out of a full queue.
+    pub dropped: u64,
+}
+
+/// What a session left behind when its connection ended: the timers to start.
+#[derive(Debug, Default)]
+pub struct Released {
+    /// The session lives on, offline, for this many seconds (`None`: it ended, or it never
+    /// expires).
+    pub expires_in: Option<u32>,
+    /// A will waits this many seconds before it is published.
+    pub will_in: Option<u32>,
+    /// The session's generation, to check when a timer fires.
+    pub generation: u64,
+}
+
+/// The result of subscribing.
+pub struct Subscribed {
+    /// A subscription with that filter already existed and was replaced.
+    pub existed: bool,
+}
+
 impl State {
-    /// Routes a message to every matching session and applies its retain flag. Returns how
-    /// many deliveries pushed an older one out of a full queue.
-    pub fn publish(&mut self, message: &Message) -> u64 {
+    /// Routes a message to every matching session and applies its retain flag.
+    pub fn publish(&mut self, message: &Message) -> Published {
         if message.retain {
             self.retained.apply(message);
         }
-        self.router.route(&message.topic, &mut self.routes);
-        let mut dropped = 0;
+        self.router
+            .route(&message.topic, message.origin.as_ref(), &mut self.routes);
+        let mut published = Published {
+            matched: self.routes.len(),
+            dropped: 0,
+        };
         for route in self.routes.drain(..) {
             let delivery = Delivery {
                 message: message.clone(),
-                qos: min_qos(message.qos, route.qos),
-                retain: false,
+                qos: message.qos.min(route.qos),
+                // The RETAIN flag is cleared on forwarding unless asked for as published
+                // [MQTT-3.3.1-12, MQTT-3.3.1-13] (always cleared for 3.1.1 [MQTT-3.3.1-9]).
+                retain: route.retain_as_published && message.retain,
+                subscription_ids: route.subscription_ids,
             };
             if route.outbox.push(delivery) == Pushed::DroppedOldest {
-                dropped += 1;
+                published.dropped += 1;
             }
         }
-        dropped
+        published
     }
 
-    /// Takes the session of `client_id` for a new connection, creating it when needed. A clean
-    /// session discards any previous state [MQTT-3.1.2-6]; otherwise an existing session is
-    /// resumed [MQTT-3.1.2-4].
+    /// Takes the session of `client_id` for a new connection, creating it when needed. Clean
+    /// Start discards any previous state [MQTT-3.1.2-4]; otherwise an existing session is
+    /// resumed [MQTT-3.1.2-5]. A will still waiting for its delay is cancelled
+    /// [MQTT-3.1.3-9].
     pub fn claim_session(
         &mut self,
         client_id: &ClientId,
-        clean: bool,
+        clean_start: bool,
         conn: ConnHandle,
         queue_limit: usize,
     ) -> Claim {
         if let Some(holder) = self.sessions.get(client_id).and_then(|s| s.conn.clone()) {
             return Claim::Busy(holder);
         }
-        if clean {
+        if clean_start {
             self.discard_session(client_id);
         }
         let session_present = self.sessions.contains_key(client_id);
         let session = self
             .sessions
             .entry(client_id.clone())
-            .or_insert_with(|| Session::new(client_id.clone(), !clean, queue_limit));
+            .or_insert_with(|| Session::new(client_id.clone(), 0, queue_limit));
         session.conn = Some(conn);
+        session.generation += 1;
+        session.pending_will = None;
         session.outbox.set_online(true);
         Claim::Claimed {
             outbox: session.outbox.clone(),
@@ -98,23 +123,60 @@ impl State {
         }
     }
 
-    /// Hands a session back when its connection `conn_id` ends: a clean session is discarded
-    /// [MQTT-3.1.2-6], a persistent one keeps `store` and queues QoS 1/2 messages until the
-    /// client returns.
-    pub fn release_session(&mut self, client_id: &ClientId, conn_id: u64, store: SessionStore) {
+    /// Hands a session back when its connection `conn_id` ends. With a Session Expiry
+    /// Interval of 0 the session ends now (§3.1.2.11.2); otherwise it keeps `store`,
+    /// queues QoS 1/2 messages until the client returns and ends when the interval has
+    /// passed. `will`, when given, waits for its delay (it is published by the caller when
+    /// the delay is 0 or the session ends now).
+    pub fn release_session(
+        &mut self,
+        client_id: &ClientId,
+        conn_id: u64,
+        store: SessionStore,
+        expiry: u32,
+        will: Option<Will>,
+    ) -> Released {
         let Some(session) = self.sessions.get_mut(client_id) else {
-            return;
+            return Released::default();
         };
         if session.conn.as_ref().map(|c| c.id) != Some(conn_id) {
-            return;
+            return Released::default();
         }
-        if session.persistent {
-            session.conn = None;
-            session.store = store;
-            session.outbox.set_online(false);
-        } else {
+        if expiry == 0 {
             self.discard_session(client_id);
+            return Released::default();
         }
+        session.conn = None;
+        session.store = store;
+        session.expiry = expiry;
+        session.outbox.set_online(false);
+        let will_in = will.as_ref().map(|w| w.delay);
+        session.pending_will = will;
+        Released {
+            expires_in: (expiry != NEVER_EXPIRES).then_some(expiry),
+            will_in,
+            generation: session.generation,
+        }
+    }
+
+    /// Ends the offline session of `client_id` when its expiry timer of `generation` fires
+    /// and nobody took it up since; returns its pending will, to publish.
+    pub fn expire_session(&mut self, client_id: &ClientId, generation: u64) -> Option<Will> {
+        let session = self.sessions.get(client_id)?;
+        if session.generation != generation || session.conn.is_some() {
+            return None;
+        }
+        self.discard_session(client_id)
+    }
+
+    /// Takes the pending will of `client_id` when its delay of `generation` has passed and
+    /// the client has not come back.
+    pub fn take_due_will(&mut self, client_id: &ClientId, generation: u64) -> Option<Will> {
+        let session = self.sessions.get_mut(client_id)?;
+        if session.generation != generation || session.conn.is_some() {
+            return None;
+        }
+        session.pending_will.take()
     }
 
     /// Forgets connection `conn_id` as the holder of `client_id`'s session without its state
@@ -127,37 +189,55 @@ impl State {
         }
     }
 
-    fn discard_session(&mut self, client_id: &ClientId) {
-        if let Some(session) = self.sessions.remove(client_id) {
-            for filter in session.subscriptions.keys() {
-                self.router.unsubscribe(filter, client_id);
-            }
+    /// Removes a session and its subscriptions; returns its pending will.
+    fn discard_session(&mut self, client_id: &ClientId) -> Option<Will> {
+        let session = self.sessions.remove(client_id)?;
+        for filter in &session.subscriptions {
+            let (group, inner) = split(filter);
+            self.router.unsubscribe(inner, group, client_id);
         }
+        session.pending_will
     }
 
-    /// Subscribes `client_id` (whose session is claimed) to a valid filter and queues the
-    /// retained messages it matches, flagged retained [MQTT-3.3.1-6, MQTT-3.8.4-3].
-    pub fn subscribe(&mut self, client_id: &ClientId, filter: &str, qos: QoS) {
+    /// Subscribes `client_id` (whose session is claimed) to a valid filter and, unless its
+    /// options say otherwise, queues the retained messages it matches, flagged retained
+    /// [MQTT-3.3.1-9, MQTT-3.8.4-4]. Shared subscriptions get no retained messages.
+    pub fn subscribe(
+        &mut self,
+        client_id: &ClientId,
+        filter: &str,
+        options: Options,
+        retain_handling: super::packet::RetainHandling,
+    ) -> Subscribed {
+        use super::packet::RetainHandling as R;
         let Some(session) = self.sessions.get_mut(client_id) else {
-            return;
+            return Subscribed { existed: false };
         };
         let outbox = session.outbox.clone();
-        session.subscriptions.insert(filter.to_owned(), qos);
-        self.router.subscribe(
-            filter,
-            client_id,
-            Subscriber {
-                qos,
-                outbox: outbox.clone(),
-            },
-        );
-        for message in self.retained.matching(filter) {
-            outbox.push(Delivery {
-                message: message.clone(),
-                qos: min_qos(message.qos, qos),
-                retain: true,
-            });
+        session.subscriptions.insert(filter.to_owned());
+        let (group, inner) = split(filter);
+        let subscriber = Subscriber {
+            options,
+            outbox: outbox.clone(),
+        };
+        let existed = self.router.subscribe(inner, group, client_id, subscriber);
+        let send_retained = group.is_none()
+            && match retain_handling {
+                R::OnSubscribe => true,
+                R::OnNewSubscription => !existed,
+                R::Never => false,
+            };
+        if send_retained {
+            for message in self.retained.matching(inner) {
+                outbox.push(Delivery {
+                    message: message.clone(),
+                    qos: message.qos.min(options.qos),
+                    retain: true,
+                    subscription_ids: options.id.into_iter().collect(),
+                });
+            }
         }
+        Subscribed { existed }
     }
 
     /// Removes a subscription; true when it existed.
@@ -165,12 +245,13 @@ impl State {
         if let Some(session) = self.sessions.get_mut(client_id) {
             session.subscriptions.remove(filter);
         }
-        self.router.unsubscribe(filter, client_id)
+        let (group, inner) = split(filter);
+        self.router.unsubscribe(inner, group, client_id)
     }
 
-    /// How many sessions have a subscription matching `topic`.
+    /// How many sessions would receive a message published to `topic` now.
     pub fn subscriber_count(&mut self, topic: &str) -> usize {
-        self.router.route(topic, &mut self.routes);
+        self.router.route(topic, None, &mut self.routes);
         let n = self.routes.len();
         self.routes.clear();
         n
@@ -181,8 +262,17 @@ impl State {
         self.sessions.len()
     }
 
-    /// Number of retained messages.
-    pub fn retained_count(&self) -> usize {
+    /// Number of retained messages, after forgetting the expired ones.
+    pub fn retained_count(&mut self) -> usize {
+        self.retained.remove_expired();
         self.retained.count()
+    }
+}
+
+/// A stored filter as (share group, filter proper); filters reach here validated.
+fn split(filter: &str) -> (Option<&str>, &str) {
+    match topic::split_shared(filter) {
+        Ok(Some((group, inner))) => (Some(group), inner),
+        _ => (None, filter),
     }
 }

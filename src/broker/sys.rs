@@ -5,9 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use rumqttc::mqttbytes::QoS;
 
-use super::session::Message;
+use super::packet::{Message, QoS};
 use super::Broker;
 
 /// Publishes the counters every `interval` until the broker shuts down.
@@ -24,7 +23,7 @@ pub(super) async fn publish_periodically(broker: Arc<Broker>, interval: Duration
 fn publish_once(broker: &Broker) {
     let stats = &broker.stats;
     let (sessions, retained) = {
-        let state = broker.state();
+        let mut state = broker.state();
         (state.session_count(), state.retained_count())
     };
     let values = [
@@ -38,6 +37,13 @@ fn publish_once(broker: &Broker) {
             stats.clients_connected.load(Ordering::Relaxed).to_string(),
         ),
         ("clients/total", sessions.to_string()),
+        (
+            "clients/connected/mqtt5",
+            stats
+                .clients_connected_v5
+                .load(Ordering::Relaxed)
+                .to_string(),
+        ),
         (
             "messages/received",
             stats.messages_received.load(Ordering::Relaxed).to_string(),
@@ -59,6 +65,9 @@ fn publish_once(broker: &Broker) {
             payload: Bytes::from(value),
             qos: QoS::AtMostOnce,
             retain: true,
+            properties: None,
+            expiry: None,
+            origin: None,
         });
     }
 }
