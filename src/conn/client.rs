@@ -24,20 +24,7 @@ const MAX_PACKET_SIZE: usize = 268_435_455;
 /// Requests that may wait for the event loop.
 const REQUEST_CAPACITY: usize = 64;
 
-/// A reason code from the broker, with its name from the specification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reason {
-    /// The code as on the wire.
-    pub code: u8,
-    /// What it means.
-    pub text: &'static str,
-}
-
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (reason code {:#04x})", self.text, self.code)
-    }
-}
+pub use crate::reason::Reason;
 
 /// A message received from the broker.
 #[derive(Debug, Clone)]
@@ -376,17 +363,17 @@ fn event_v5(event: v5::Event) -> Event {
 /// The CONNACK refusal for an MQTT 3.1.1 return code (`None` for success).
 pub fn refusal_v311(code: rumqttc::ConnectReturnCode) -> Option<Error> {
     use rumqttc::ConnectReturnCode as C;
-    let (code, reason) = match code {
+    let code = match code {
         C::Success => return None,
-        C::RefusedProtocolVersion => (1, "unacceptable protocol version"),
-        C::BadClientId => (2, "identifier rejected"),
-        C::ServiceUnavailable => (3, "server unavailable"),
-        C::BadUserNamePassword => (4, "bad user name or password"),
-        C::NotAuthorized => (5, "not authorized"),
+        C::RefusedProtocolVersion => 1,
+        C::BadClientId => 2,
+        C::ServiceUnavailable => 3,
+        C::BadUserNamePassword => 4,
+        C::NotAuthorized => 5,
     };
     Some(Error::Refused {
         code,
-        reason: reason.into(),
+        reason: crate::reason::name(crate::reason::PacketKind::ConnAck, code).into(),
     })
 }
 
@@ -579,129 +566,99 @@ fn closed_before_connack(err: &anyhow::Error) -> bool {
     err.downcast_ref::<ClosedByPeer>().is_some()
 }
 
-/// MQTT 5 reason codes by name (OASIS MQTT 5.0 §2.4).
+/// rumqttc's MQTT 5 reason-code enums as the codes on the wire, named from the one table in
+/// [`crate::reason`] (OASIS MQTT 5.0 §2.4).
 mod reasons {
     use rumqttc::v5::mqttbytes::v5 as p;
 
     use super::Reason;
-
-    const fn r(code: u8, text: &'static str) -> Reason {
-        Reason { code, text }
-    }
+    use crate::reason::PacketKind;
 
     /// CONNACK (§3.2.2.2).
     pub fn connack(code: p::ConnectReturnCode) -> Reason {
         use p::ConnectReturnCode as C;
-        match code {
-            C::Success => r(0x00, "success"),
-            C::RefusedProtocolVersion => r(0x01, "unacceptable protocol version"),
-            C::BadClientId => r(0x02, "identifier rejected"),
-            C::ServiceUnavailable => r(0x03, "server unavailable"),
-            C::UnspecifiedError => r(0x80, "unspecified error"),
-            C::MalformedPacket => r(0x81, "malformed packet"),
-            C::ProtocolError => r(0x82, "protocol error"),
-            C::ImplementationSpecificError => r(0x83, "implementation specific error"),
-            C::UnsupportedProtocolVersion => r(0x84, "unsupported protocol version"),
-            C::ClientIdentifierNotValid => r(0x85, "client identifier not valid"),
-            C::BadUserNamePassword => r(0x86, "bad user name or password"),
-            C::NotAuthorized => r(0x87, "not authorized"),
-            C::ServerUnavailable => r(0x88, "server unavailable"),
-            C::ServerBusy => r(0x89, "server busy"),
-            C::Banned => r(0x8a, "banned"),
-            C::BadAuthenticationMethod => r(0x8c, "bad authentication method"),
-            C::TopicNameInvalid => r(0x90, "topic name invalid"),
-            C::PacketTooLarge => r(0x95, "packet too large"),
-            C::QuotaExceeded => r(0x97, "quota exceeded"),
-            C::PayloadFormatInvalid => r(0x99, "payload format invalid"),
-            C::RetainNotSupported => r(0x9a, "retain not supported"),
-            C::QoSNotSupported => r(0x9b, "QoS not supported"),
-            C::UseAnotherServer => r(0x9c, "use another server"),
-            C::ServerMoved => r(0x9d, "server moved"),
-            C::ConnectionRateExceeded => r(0x9f, "connection rate exceeded"),
-        }
+        let code = match code {
+            C::Success => 0x00,
+            C::RefusedProtocolVersion => 0x01,
+            C::BadClientId => 0x02,
+            C::ServiceUnavailable => 0x03,
+            C::UnspecifiedError => 0x80,
+            C::MalformedPacket => 0x81,
+            C::ProtocolError => 0x82,
+            C::ImplementationSpecificError => 0x83,
+            C::UnsupportedProtocolVersion => 0x84,
+            C::ClientIdentifierNotValid => 0x85,
+            C::BadUserNamePassword => 0x86,
+            C::NotAuthorized => 0x87,
+            C::ServerUnavailable => 0x88,
+            C::ServerBusy => 0x89,
+            C::Banned => 0x8a,
+            C::BadAuthenticationMethod => 0x8c,
+            C::TopicNameInvalid => 0x90,
+            C::PacketTooLarge => 0x95,
+            C::QuotaExceeded => 0x97,
+            C::PayloadFormatInvalid => 0x99,
+            C::RetainNotSupported => 0x9a,
+            C::QoSNotSupported => 0x9b,
+            C::UseAnotherServer => 0x9c,
+            C::ServerMoved => 0x9d,
+            C::ConnectionRateExceeded => 0x9f,
+        };
+        Reason::new(PacketKind::ConnAck, code)
     }
 
     /// SUBACK failures (§3.9.3).
     pub fn suback(code: p::SubscribeReasonCode) -> Reason {
         use p::SubscribeReasonCode as S;
-        match code {
-            S::Success(qos) => r(qos as u8, "granted"),
-            S::Failure | S::Unspecified => r(0x80, "unspecified error"),
-            S::ImplementationSpecific => r(0x83, "implementation specific error"),
-            S::NotAuthorized => r(0x87, "not authorized"),
-            S::TopicFilterInvalid => r(0x8f, "topic filter invalid"),
-            S::PkidInUse => r(0x91, "packet identifier in use"),
-            S::QuotaExceeded => r(0x97, "quota exceeded"),
-            S::SharedSubscriptionsNotSupported => r(0x9e, "shared subscriptions not supported"),
-            S::SubscriptionIdNotSupported => r(0xa1, "subscription identifiers not supported"),
-            S::WildcardSubscriptionsNotSupported => r(0xa2, "wildcard subscriptions not supported"),
-        }
+        let code = match code {
+            S::Success(qos) => qos as u8,
+            S::Failure | S::Unspecified => 0x80,
+            S::ImplementationSpecific => 0x83,
+            S::NotAuthorized => 0x87,
+            S::TopicFilterInvalid => 0x8f,
+            S::PkidInUse => 0x91,
+            S::QuotaExceeded => 0x97,
+            S::SharedSubscriptionsNotSupported => 0x9e,
+            S::SubscriptionIdNotSupported => 0xa1,
+            S::WildcardSubscriptionsNotSupported => 0xa2,
+        };
+        Reason::new(PacketKind::SubAck, code)
     }
 
     /// PUBACK (§3.4.2.1): `Ok` for success and "no matching subscribers" (0x10).
     pub fn puback(code: p::PubAckReason) -> Result<(), Reason> {
         use p::PubAckReason as A;
-        Err(match code {
+        let code = match code {
             A::Success | A::NoMatchingSubscribers => return Ok(()),
-            A::UnspecifiedError => r(0x80, "unspecified error"),
-            A::ImplementationSpecificError => r(0x83, "implementation specific error"),
-            A::NotAuthorized => r(0x87, "not authorized"),
-            A::TopicNameInvalid => r(0x90, "topic name invalid"),
-            A::PacketIdentifierInUse => r(0x91, "packet identifier in use"),
-            A::QuotaExceeded => r(0x97, "quota exceeded"),
-            A::PayloadFormatInvalid => r(0x99, "payload format invalid"),
-        })
+            A::UnspecifiedError => 0x80,
+            A::ImplementationSpecificError => 0x83,
+            A::NotAuthorized => 0x87,
+            A::TopicNameInvalid => 0x90,
+            A::PacketIdentifierInUse => 0x91,
+            A::QuotaExceeded => 0x97,
+            A::PayloadFormatInvalid => 0x99,
+        };
+        Err(Reason::new(PacketKind::PubAck, code))
     }
 
     /// PUBREC (§3.5.2.1): the same codes as PUBACK.
     pub fn pubrec(code: p::PubRecReason) -> Result<(), Reason> {
         use p::PubRecReason as R;
-        Err(match code {
+        let code = match code {
             R::Success | R::NoMatchingSubscribers => return Ok(()),
-            R::UnspecifiedError => r(0x80, "unspecified error"),
-            R::ImplementationSpecificError => r(0x83, "implementation specific error"),
-            R::NotAuthorized => r(0x87, "not authorized"),
-            R::TopicNameInvalid => r(0x90, "topic name invalid"),
-            R::PacketIdentifierInUse => r(0x91, "packet identifier in use"),
-            R::QuotaExceeded => r(0x97, "quota exceeded"),
-            R::PayloadFormatInvalid => r(0x99, "payload format invalid"),
-        })
+            R::UnspecifiedError => 0x80,
+            R::ImplementationSpecificError => 0x83,
+            R::NotAuthorized => 0x87,
+            R::TopicNameInvalid => 0x90,
+            R::PacketIdentifierInUse => 0x91,
+            R::QuotaExceeded => 0x97,
+            R::PayloadFormatInvalid => 0x99,
+        };
+        Err(Reason::new(PacketKind::PubAck, code))
     }
 
     /// DISCONNECT from the server (§3.14.2.1).
     pub fn disconnect(code: p::DisconnectReasonCode) -> Reason {
-        use p::DisconnectReasonCode as D;
-        let text = match code {
-            D::NormalDisconnection => "normal disconnection",
-            D::DisconnectWithWillMessage => "disconnect with will message",
-            D::UnspecifiedError => "unspecified error",
-            D::MalformedPacket => "malformed packet",
-            D::ProtocolError => "protocol error",
-            D::ImplementationSpecificError => "implementation specific error",
-            D::NotAuthorized => "not authorized",
-            D::ServerBusy => "server busy",
-            D::ServerShuttingDown => "server shutting down",
-            D::KeepAliveTimeout => "keep alive timeout",
-            D::SessionTakenOver => "session taken over",
-            D::TopicFilterInvalid => "topic filter invalid",
-            D::TopicNameInvalid => "topic name invalid",
-            D::ReceiveMaximumExceeded => "receive maximum exceeded",
-            D::TopicAliasInvalid => "topic alias invalid",
-            D::PacketTooLarge => "packet too large",
-            D::MessageRateTooHigh => "message rate too high",
-            D::QuotaExceeded => "quota exceeded",
-            D::AdministrativeAction => "administrative action",
-            D::PayloadFormatInvalid => "payload format invalid",
-            D::RetainNotSupported => "retain not supported",
-            D::QoSNotSupported => "QoS not supported",
-            D::UseAnotherServer => "use another server",
-            D::ServerMoved => "server moved",
-            D::SharedSubscriptionNotSupported => "shared subscriptions not supported",
-            D::ConnectionRateExceeded => "connection rate exceeded",
-            D::MaximumConnectTime => "maximum connect time",
-            D::SubscriptionIdentifiersNotSupported => "subscription identifiers not supported",
-            D::WildcardSubscriptionsNotSupported => "wildcard subscriptions not supported",
-        };
-        r(code as u8, text)
+        Reason::new(PacketKind::Disconnect, code as u8)
     }
 }

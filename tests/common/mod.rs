@@ -5,6 +5,7 @@
 
 pub mod pki;
 pub mod report;
+pub mod v5;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -372,6 +373,48 @@ impl Mosquitto {
 }
 
 impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The bundled broker as its own process (`mqttkit broker -p 0`), for tests that run
+/// synchronous commands against it.
+pub struct BrokerProcess {
+    pub port: u16,
+    child: Child,
+}
+
+impl BrokerProcess {
+    /// Starts `mqttkit broker -p 0 --sys-interval 0 ARGS…` and reads its port from the
+    /// first line it prints.
+    pub fn start(args: &[&str]) -> BrokerProcess {
+        use std::io::BufRead;
+        let mut child = Command::cargo_bin("mqttkit")
+            .unwrap()
+            .args(["broker", "-p", "0", "--sys-interval", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+        BrokerProcess { port, child }
+    }
+}
+
+impl Drop for BrokerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

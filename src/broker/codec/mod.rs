@@ -159,7 +159,7 @@ fn protocol_level(body: &[u8]) -> Result<u8, DecodeError> {
     let level = r.u8()?;
     let name = String::from_utf8_lossy(name).into_owned();
     match (name.as_str(), level) {
-        ("MQTT", 4) => Ok(level),
+        ("MQTT", 4 | 5) => Ok(level),
         ("MQTT", _) | ("MQIsdp", _) => Err(DecodeError::UnsupportedProtocol { name, level }),
         _ => Err(malformed(format!(
             "unknown protocol name {name:?} [MQTT-3.1.2-1]"
