@@ -179,7 +179,7 @@ fn refused_connect_exits_with_the_v5_reason_code() {
     on_both(
         &["--allow-anonymous", "false", "--password-file", &pw],
         &format!("allow_anonymous false\npassword_file {pw}"),
-        |port, peer| refused_connect_exits_with_the_v5_reason_code_on(port, peer),
+        refused_connect_exits_with_the_v5_reason_code_on,
     );
 }
 
