@@ -75,7 +75,7 @@ pub enum Command {
     Status(StatusArgs),
     /// A broker, a small fleet and a live subscriber in one process: mqttkit in a minute.
     Demo(DemoArgs),
-    /// Run the bundled MQTT 3.1.1 broker.
+    /// Run the bundled broker: MQTT 3.1.1 and 5 on one port.
     Broker(BrokerArgs),
     /// Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks.
     Bench(BenchArgs),
@@ -722,14 +722,32 @@ pub struct BrokerRunArgs {
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
-    /// Largest packet accepted from a client, in bytes; a larger one closes that connection.
+    /// Largest packet accepted from a client, in bytes (announced to MQTT 5 clients); a
+    /// larger one closes that connection (MQTT 5: DISCONNECT 0x95).
     #[arg(long, default_value_t = 268_435_455, value_name = "BYTES",
           value_parser = clap::value_parser!(u32).range(2..=268_435_455))]
     pub max_packet_size: u32,
 
-    /// Most clients connected at once; further connections are closed at once (0: no limit).
+    /// Most clients connected at once; further ones are refused with CONNACK "quota
+    /// exceeded" (MQTT 5 0x97, 3.1.1 return code 3) (0: no limit).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub max_connections: usize,
+
+    /// Largest keep-alive an MQTT 5 client gets, in seconds: one asking for more, or for
+    /// none, is told this one in CONNACK (Server Keep Alive). 3.1.1 clients keep theirs
+    /// (0: no cap).
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub max_keepalive: u16,
+
+    /// Receive Maximum announced to MQTT 5 clients: QoS 2 messages a client may have
+    /// unreleased at once; one more is answered with DISCONNECT 0x93.
+    #[arg(long, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub receive_maximum: u16,
+
+    /// Topic Alias Maximum announced to MQTT 5 clients (0: no topic aliases from clients).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub topic_alias_maximum: u16,
 
     /// QoS 1/2 messages in flight to one client before further ones wait in its queue.
     #[arg(long, default_value_t = 20, value_name = "N",
@@ -755,9 +773,11 @@ pub struct BrokerRunArgs {
     )]
     pub fault_drop_after: Option<u64>,
 
-    /// Fault injection: refuse every CONNECT with this CONNACK return code (1-5).
+    /// Fault injection: refuse every CONNECT with this code: a 3.1.1 return code (1-5) or
+    /// an MQTT 5 CONNACK reason code (128-159, or 0x80-0x9f), each translated for clients of
+    /// the other version.
     #[arg(long, value_name = "CODE", help_heading = "Fault injection (for testing clients)",
-          value_parser = clap::value_parser!(u8).range(1..=5))]
+          value_parser = crate::reason::parse_connack_refusal)]
     pub fault_refuse_connect: Option<u8>,
 
     /// Fault injection: answer SUBSCRIBE with the failure code 0x80 for every filter that

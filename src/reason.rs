@@ -194,6 +194,23 @@ pub fn connack_from_v311(code: u8) -> u8 {
     }
 }
 
+/// Parses a CONNACK refusal code given on the command line: 1–5 (MQTT 3.1.1) or an MQTT 5
+/// CONNACK failure code, decimal or `0x` hexadecimal.
+pub fn parse_connack_refusal(text: &str) -> Result<u8, String> {
+    let value = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u8::from_str_radix(hex, 16),
+        None => text.parse::<u8>(),
+    }
+    .map_err(|_| format!("{text:?} is not a number from 1 to 255"))?;
+    // The failure codes MQTT 5 defines for CONNACK (§3.2.2.2).
+    match value {
+        1..=5 | 0x80..=0x8a | 0x8c | 0x90 | 0x95 | 0x97 | 0x99..=0x9d | 0x9f => Ok(value),
+        _ => Err(format!(
+            "{text} is not a CONNACK refusal: use 1-5 (MQTT 3.1.1) or an MQTT 5 CONNACK reason code such as 0x87"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +228,16 @@ mod tests {
             Reason::new(PacketKind::PubAck, 0x87).to_string(),
             "not authorized (reason code 0x87)"
         );
+    }
+
+    #[test]
+    fn refusal_codes_parse_in_decimal_and_hex() {
+        assert_eq!(parse_connack_refusal("5"), Ok(5));
+        assert_eq!(parse_connack_refusal("0x87"), Ok(0x87));
+        assert_eq!(parse_connack_refusal("151"), Ok(0x97));
+        for bad in ["0", "6", "0x8e", "0x10", "x", "300"] {
+            assert!(parse_connack_refusal(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

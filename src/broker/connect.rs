@@ -174,7 +174,7 @@ fn authenticate(broker: &Broker, connect: &Connect) -> Result<(), Refusal> {
     let username = connect.username.as_deref().filter(|u| !u.is_empty());
     match (username, &auth.passwords) {
         (Some(user), Some(passwords)) => {
-            let password = connect.password.as_deref().unwrap_or_default();
+            let password = connect.password.as_ref().map_or(&[][..], |p| &p.0[..]);
             if passwords.verify(user, password) {
                 Ok(())
             } else {

@@ -195,7 +195,17 @@ pub struct Connect {
     /// User name.
     pub username: Option<String>,
     /// Password.
-    pub password: Option<Bytes>,
+    pub password: Option<Password>,
+}
+
+/// A password from CONNECT; its `Debug` form hides it, so `-vv` logs never show it.
+#[derive(Clone)]
+pub struct Password(pub Bytes);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hidden>")
+    }
 }
 
 /// PUBLISH from a client.

@@ -36,6 +36,9 @@ pub fn resolve(args: &BrokerRunArgs) -> Result<BrokerConfig> {
         max_packet_size: args.max_packet_size as usize,
         max_connections: args.max_connections,
         max_inflight: usize::from(args.max_inflight),
+        receive_maximum: args.receive_maximum,
+        topic_alias_maximum: args.topic_alias_maximum,
+        max_keepalive: args.max_keepalive,
         max_queued: args.max_queued as usize,
         sys_interval: (!args.sys_interval.is_zero()).then_some(args.sys_interval),
         auth: AuthConfig {

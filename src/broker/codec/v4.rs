@@ -120,7 +120,7 @@ fn convert(packet: Packet) -> Result<Inbound, DecodeError> {
                 Some(login) => {
                     reject_nul(&login.username, "username")?;
                     let password = (!login.password.is_empty())
-                        .then(|| Bytes::from(login.password.into_bytes()));
+                        .then(|| p::Password(Bytes::from(login.password.into_bytes())));
                     (Some(login.username), password)
                 }
                 None => (None, None),

@@ -10,8 +10,8 @@ use bytes::{BufMut, Bytes, BytesMut};
 use super::reader::Reader;
 use super::{malformed, protocol, DecodeError, OutPublish};
 use crate::broker::packet::{
-    ConnAckProperties, Connect, Disconnect, Inbound, Message, MessageProperties, Outbound, Publish,
-    QoS, RetainHandling, Subscribe, SubscribeFilter, Unsubscribe, Version, Will,
+    ConnAckProperties, Connect, Disconnect, Inbound, Message, MessageProperties, Outbound,
+    Password, Publish, QoS, RetainHandling, Subscribe, SubscribeFilter, Unsubscribe, Version, Will,
 };
 use crate::framing;
 use crate::topic;
@@ -324,7 +324,7 @@ fn decode_connect(r: &mut Reader<'_>, frame: &Bytes) -> Result<Connect, DecodeEr
         connect.username = Some(r.string("user name")?.to_owned());
     }
     if flags & 0x40 != 0 {
-        connect.password = Some(frame.slice_ref(r.raw_field()?));
+        connect.password = Some(Password(frame.slice_ref(r.raw_field()?)));
     }
     Ok(connect)
 }
