@@ -1099,7 +1099,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__broker)
-            opts="-p -v -h -V --bind --port --verbose --allow-anonymous --password-file --max-packet-size --max-connections --max-inflight --max-queued --sys-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
+            opts="-p -v -h -V --bind --port --verbose --allow-anonymous --password-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1130,6 +1130,18 @@ _mqttkit() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --receive-maximum)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic-alias-maximum)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
