@@ -5,7 +5,7 @@
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
 //! - [`bench`]: broker benchmarks (open-loop load, HDR histograms, reports).
-//! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
+//! - [`broker`]: the bundled MQTT 3.1.1 and 5 broker (`broker::run(listener, config, shutdown)`).
 //! - [`presence`]: device presence as `status --watch` tracks it.
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
