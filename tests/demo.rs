@@ -70,3 +70,32 @@ fn demo_runs_a_fleet_on_a_free_port_when_its_port_is_taken() {
     assert!(!stdout.contains('\x1b'), "--color never: {stdout:?}");
     drop(held);
 }
+
+#[test]
+fn mqtt5_clients_work_against_the_demo_broker() {
+    let port = common::free_port();
+    let mut demo = Command::cargo_bin("mqttkit")
+        .unwrap()
+        .args(["demo", "-p", &port.to_string(), "--devices", "1"])
+        .args(["--duration", "8s", "--color", "never"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    common::wait_for_port(port);
+    let sub = common::mqttkit(port, &["sub", "-V", "5", "-t", "sensors/#", "-C", "2"])
+        .args(["-W", "6", "-v"])
+        .output()
+        .unwrap();
+    assert!(sub.status.success(), "{}", common::stderr(&sub));
+    let lines = String::from_utf8(sub.stdout).unwrap();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    assert!(lines.starts_with("sensors/dev-1/"), "{lines}");
+    let publish = common::mqttkit(port, &["pub", "-V", "5", "-t", "t", "-m", "x", "-q", "1"])
+        .output()
+        .unwrap();
+    assert!(publish.status.success(), "{}", common::stderr(&publish));
+    let _ = demo.kill();
+    let _ = demo.wait();
+}

@@ -430,3 +430,53 @@ async fn qos1_unacknowledged_readings_are_resent_after_a_drop() {
     );
     broker.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sim_v5_with_status_publishes_readings_and_presence_to_a_v5_subscriber() {
+    let broker = TestBroker::start().await;
+    let mut sub = common::v5::RawV5::connected(broker.addr, "watcher5").await;
+    sub.subscribe("#", common::v5::QoS::AtLeastOnce).await;
+    let out = run(
+        broker.addr.port(),
+        &[
+            "sim",
+            "-V",
+            "5",
+            "--status",
+            "-q",
+            "1",
+            "--duration",
+            "1.2s",
+            "--seed",
+            "3",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut topics = BTreeSet::new();
+    let mut statuses = Vec::new();
+    while let Ok(Some(common::v5::Packet::Publish(p))) = sub.try_recv(QUIET).await {
+        sub.ack(&p).await;
+        let topic = String::from_utf8(p.topic.to_vec()).unwrap();
+        if topic.ends_with("/status") {
+            statuses.push(String::from_utf8(p.payload.to_vec()).unwrap());
+        } else {
+            let v: serde_json::Value = serde_json::from_slice(&p.payload).unwrap();
+            assert_eq!(v["device"], "dev-1");
+        }
+        topics.insert(topic);
+    }
+    assert!(topics.contains("sensors/dev-1/pressure"), "{topics:?}");
+    assert!(topics.contains("sensors/dev-1/temperature"), "{topics:?}");
+    assert_eq!(
+        statuses.first().map(String::as_str),
+        Some("online"),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.last().map(String::as_str),
+        Some("offline"),
+        "{statuses:?}"
+    );
+    broker.stop().await;
+}

@@ -265,3 +265,30 @@ async fn a_device_started_before_its_broker_keeps_trying() {
     assert!(out.status.success(), "{}", stderr(&out));
     broker.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_v5_kill_9_leaves_the_will_offline_retained() {
+    let broker = TestBroker::start().await;
+    let mut watcher = common::v5::RawV5::connected(broker.addr, "watcher5").await;
+    watcher
+        .subscribe("devices/y/status", common::v5::QoS::AtLeastOnce)
+        .await;
+    let mut status = spawn_mqttkit(
+        broker.addr.port(),
+        &["status", "-V", "5", "-t", "devices/y/status"],
+    );
+    let p = watcher.recv_publish().await;
+    assert_eq!(&p.payload[..], b"online");
+    watcher.ack(&p).await;
+    // SIGKILL: no DISCONNECT, so the broker publishes the will [MQTT-3.1.2-8].
+    status.kill().unwrap();
+    let _ = wait_output(status).await;
+    let will = watcher.recv_publish().await;
+    assert_eq!(&will.payload[..], b"offline");
+    watcher.ack(&will).await;
+    assert_eq!(
+        retained_status(&broker, "devices/y/status").await,
+        b"offline"
+    );
+    broker.stop().await;
+}
