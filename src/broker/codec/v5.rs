@@ -98,9 +98,11 @@ fn read_properties<'a>(
         let id = pr.varint()?;
         let id = u8::try_from(id).map_err(|_| malformed(format!("unknown property {id:#x}")))?;
         let value = read_value(&mut pr, id)?;
+        // "A Control Packet which contains an Identifier which is not valid for its packet
+        // type … is a Malformed Packet" (§2.2.2.2).
         if !allowed.contains(&id) {
-            return Err(protocol(format!(
-                "property {id:#04x} is not allowed in {packet}"
+            return Err(malformed(format!(
+                "property {id:#04x} is not allowed in {packet} (§2.2.2.2)"
             )));
         }
         if id != USER_PROPERTY {
@@ -367,7 +369,7 @@ fn decode_publish(byte1: u8, r: &mut Reader<'_>, frame: &Bytes) -> Result<Publis
         },
     )
     .map_err(|e| match e {
-        DecodeError::Protocol(why) if why.contains("0x0b") => {
+        DecodeError::Malformed(why) if why.contains("0x0b") => {
             protocol("PUBLISH from a client with a Subscription Identifier [MQTT-3.3.4-6]")
         }
         other => other,
