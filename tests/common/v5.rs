@@ -337,3 +337,52 @@ impl RawV5 {
             .await;
     }
 }
+
+// ---- helpers for the session and will tests ----
+
+/// A CONNECT with a Session Expiry Interval (and nothing else in its properties).
+pub fn connect_expiry(id: &str, clean_start: bool, expiry: u32) -> Connect {
+    connect_with(
+        id,
+        clean_start,
+        ConnectProperties {
+            session_expiry_interval: Some(expiry),
+            ..ConnectProperties::new()
+        },
+    )
+}
+
+impl RawV5 {
+    /// Sends DISCONNECT with `reason` (and a new session expiry), keeps reading until the
+    /// broker closes the connection, and returns what it sent before. The broker has handed
+    /// the session back (and published or kept the will) by the time it closes.
+    pub async fn disconnect_and_wait(
+        mut self,
+        reason: DisconnectReasonCode,
+        expiry: Option<u32>,
+    ) -> Vec<Packet> {
+        let properties = expiry.map(|e| DisconnectProperties {
+            session_expiry_interval: Some(e),
+            reason_string: None,
+            user_properties: Vec::new(),
+            server_reference: None,
+        });
+        self.send(Packet::Disconnect(Disconnect {
+            reason_code: reason,
+            properties,
+        }))
+        .await;
+        self.expect_closed().await
+    }
+
+    /// Closes the sending half without DISCONNECT (a network failure, as the broker sees it)
+    /// and waits until the broker closes its side: by then the session has been handed back.
+    pub async fn drop_and_wait(mut self) {
+        let _ = self.stream.shutdown().await;
+        let seen = self.expect_closed().await;
+        assert!(
+            seen.is_empty(),
+            "unexpected packets before the close: {seen:?}"
+        );
+    }
+}
