@@ -109,9 +109,7 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
 /// Warns about an insecure transport once per run (not per connection), after every usage
 /// check passed, just before connecting.
 fn warn_once(clients: &run::Clients) {
-    if let Some(warning) = clients.conn.transport.warning() {
-        crate::output::print_warning(warning);
-    }
+    super::warn_before_connecting(&clients.conn);
 }
 
 /// The client settings every mode shares.

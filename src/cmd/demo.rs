@@ -171,7 +171,7 @@ async fn sleep_or_forever(duration: Option<Duration>) {
 async fn subscribe_watcher(config: &ConnectConfig) -> Result<conn::Events> {
     let conn::Connection {
         client, mut events, ..
-    } = conn::connect(config).await?;
+    } = super::connect(config).await?;
     client
         .subscribe(
             &["sensors/#".to_string(), "devices/+/status".to_string()],

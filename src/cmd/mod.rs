@@ -14,6 +14,9 @@ use std::future::Future;
 
 use anyhow::{Context, Result};
 
+use crate::conn::{self, ConnectConfig, Connection};
+use crate::output;
+
 /// Runs `fut` on a single-threaded runtime: a client with a few connections needs no more,
 /// and it starts fastest.
 pub(crate) fn block_on(fut: impl Future<Output = Result<()>>) -> Result<()> {
@@ -22,6 +25,19 @@ pub(crate) fn block_on(fut: impl Future<Output = Result<()>>) -> Result<()> {
         .build()
         .context("cannot start the async runtime")?
         .block_on(fut)
+}
+
+/// Prints what the user should be told before connecting with `config`, if anything.
+pub(crate) fn warn_before_connecting(config: &ConnectConfig) {
+    if let Some(warning) = config.warning() {
+        output::print_warning(warning);
+    }
+}
+
+/// Connects as [`conn::connect`] does, after printing the configuration's warning.
+pub(crate) async fn connect(config: &ConnectConfig) -> Result<Connection> {
+    warn_before_connecting(config);
+    conn::connect(config).await
 }
 
 /// Completes on Ctrl-C (SIGINT), or SIGTERM on Unix. The handlers are installed by this call,

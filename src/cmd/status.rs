@@ -13,6 +13,7 @@ use tracing::warn;
 use crate::cli::{ExpectState, StatusArgs};
 use crate::conn::{self, Backoff, Client, ConnectConfig, Event, Events, Will};
 use crate::error::{usage, Error};
+use crate::output;
 use crate::output::format::iso8601_millis;
 use crate::presence::{Change, Presence, State};
 use crate::topic;
@@ -113,7 +114,7 @@ async fn announce(plan: Announce) -> Result<()> {
     let started = Instant::now();
     // A device may start before its broker: it keeps trying until stopped.
     let connected = tokio::select! {
-        connected = conn::connect_retrying(&plan.conn) => connected,
+        connected = conn::connect_retrying(&plan.conn, output::print_warning) => connected,
         () = &mut stop => return Ok(()),
     };
     let conn::Connection {
@@ -219,7 +220,7 @@ async fn watch(plan: Watch) -> Result<()> {
     let deadline = plan.timeout.map(|t| tokio::time::Instant::now() + t);
     let conn::Connection {
         client, mut events, ..
-    } = conn::connect(&plan.conn).await?;
+    } = super::connect(&plan.conn).await?;
     let filters = [plan.filter.clone()];
     client.subscribe(&filters, QoS::AtLeastOnce).await?;
     let mut presence = Presence::new(&plan.filter);

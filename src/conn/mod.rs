@@ -8,6 +8,7 @@
 
 mod client;
 mod options;
+mod properties;
 pub mod transport;
 pub mod url;
 
@@ -22,6 +23,7 @@ pub use client::{
     Event, Events, Message, Reason,
 };
 pub use options::{parse_duration, ConnectOpts};
+pub use properties::PublishProperties;
 pub use transport::{rumqttc_transport, TlsOpts, TransportConfig};
 
 use crate::error::usage;
@@ -78,6 +80,14 @@ pub struct ConnectConfig {
     pub url_topic: Option<String>,
     /// TCP, TLS, WebSocket or WebSocket over TLS.
     pub transport: TransportConfig,
+}
+
+impl ConnectConfig {
+    /// What the user should be told before connecting with this configuration (an
+    /// unverified TLS connection), if anything.
+    pub fn warning(&self) -> Option<&'static str> {
+        self.transport.warning()
+    }
 }
 
 /// Maps a QoS number (already range-checked by clap) to rumqttc's QoS.

@@ -34,31 +34,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde::Serialize;
 
-/// v5 properties of a received PUBLISH (all optional).
-#[derive(Debug, Clone, Default)]
-pub struct PublishProperties {
-    pub payload_format_indicator: Option<u8>,
-    pub message_expiry_interval: Option<u32>,
-    pub topic_alias: Option<u16>,
-    pub response_topic: Option<String>,
-    pub correlation_data: Option<Vec<u8>>,
-    pub user_properties: Vec<(String, String)>,
-    pub subscription_identifiers: Vec<usize>,
-    pub content_type: Option<String>,
-}
-
-impl PublishProperties {
-    fn is_empty(&self) -> bool {
-        self.payload_format_indicator.is_none()
-            && self.message_expiry_interval.is_none()
-            && self.topic_alias.is_none()
-            && self.response_topic.is_none()
-            && self.correlation_data.is_none()
-            && self.user_properties.is_empty()
-            && self.subscription_identifiers.is_empty()
-            && self.content_type.is_none()
-    }
-}
+use crate::conn::PublishProperties;
 
 /// A message as received, with everything the formats may show.
 #[derive(Debug, Clone, Copy)]

@@ -21,6 +21,7 @@ use tracing::{debug, warn};
 use super::model::Model;
 use super::{topic_for, DeviceSpec, FleetSpec, Reading, Stats, DRAIN_TIMEOUT};
 use crate::conn::{self, Backoff, Client, ConnectConfig, Event, Events};
+use crate::output;
 
 /// Messages handed to the connection and not yet acknowledged, at most.
 const WINDOW: usize = 32;
@@ -103,7 +104,7 @@ impl DeviceRun {
     pub async fn run(self) -> Result<()> {
         // A device may start before its broker: it keeps trying until stopped.
         let connected = tokio::select! {
-            connected = conn::connect_retrying(&self.conn) => connected,
+            connected = conn::connect_retrying(&self.conn, output::print_warning) => connected,
             () = self.stop.cancelled() => return Ok(()),
         };
         let conn::Connection {
