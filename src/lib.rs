@@ -11,6 +11,7 @@
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
 //! - [`output`]: output style, colour, the error printer; all printing goes through here.
 //! - [`error`]: the errors callers branch on and their exit codes.
+//! - [`shutdown`]: the one shutdown signal (Ctrl-C or SIGTERM) of every long-running command.
 
 pub mod bench;
 pub mod broker;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod framing;
 pub mod output;
 pub mod presence;
+pub mod shutdown;
 pub mod sim;
 pub mod topic;
 

@@ -92,7 +92,7 @@ fn fleet(devices: u32) -> Result<FleetSpec> {
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
-    let stopped_by_user = super::shutdown_signal();
+    let stopped_by_user = crate::shutdown::signal();
     let listener = bind(args.port).await?;
     let addr = listener.local_addr()?;
     let stop_broker = CancellationToken::new();

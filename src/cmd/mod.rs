@@ -39,31 +39,3 @@ pub(crate) async fn connect(config: &ConnectConfig) -> Result<Connection> {
     warn_before_connecting(config);
     conn::connect(config).await
 }
-
-/// Completes on Ctrl-C (SIGINT), or SIGTERM on Unix. The handlers are installed by this call,
-/// not when the future is first polled, so a signal that comes early is not missed.
-pub(crate) fn shutdown_signal() -> impl Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let handlers = signal(SignalKind::interrupt())
-            .and_then(|int| Ok((int, signal(SignalKind::terminate())?)));
-        async move {
-            match handlers {
-                Ok((mut int, mut term)) => {
-                    tokio::select! {
-                        _ = int.recv() => {}
-                        _ = term.recv() => {}
-                    }
-                }
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}

@@ -109,7 +109,7 @@ fn payload(state: &str, json: bool, now: SystemTime, uptime: Option<Duration>) -
 }
 
 async fn announce(plan: Announce) -> Result<()> {
-    let stop = super::shutdown_signal();
+    let stop = crate::shutdown::signal();
     tokio::pin!(stop);
     let started = Instant::now();
     // A device may start before its broker: it keeps trying until stopped.
@@ -209,7 +209,7 @@ enum View {
 }
 
 async fn watch(plan: Watch) -> Result<()> {
-    let stop = super::shutdown_signal();
+    let stop = crate::shutdown::signal();
     let view = if plan.json {
         View::Json
     } else if std::io::stdout().is_terminal() {

@@ -234,7 +234,7 @@ impl Subscriber {
 }
 
 async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
-    let stop = super::shutdown_signal();
+    let stop = crate::shutdown::signal();
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     let conn::Connection {
         client, mut events, ..
