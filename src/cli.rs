@@ -13,8 +13,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use crate::conn::{parse_duration, ConnectOpts};
 use crate::output::ColorChoice;
 
-/// A command-line MQTT toolkit: a bundled broker today; publish, subscribe, simulate and
-/// benchmark next.
+/// A command-line MQTT toolkit: publish, subscribe, simulate, benchmark, and a bundled broker.
 #[derive(Debug, Parser)]
 #[command(
     name = "mqttkit",
