@@ -11,15 +11,13 @@ use rumqttc::QoS;
 use tracing::warn;
 
 use crate::cli::{ExpectState, StatusArgs};
-use crate::conn::{self, Backoff, Client, ConnectConfig, Event, Events, Will};
+use crate::conn::{self, Backoff, ConnectConfig, Event, Will};
 use crate::error::{usage, Error};
 use crate::output;
 use crate::output::format::iso8601_millis;
+use crate::presence::announce::say_offline;
 use crate::presence::{Change, Presence, State};
 use crate::topic;
-
-/// How long the final "offline" may take to be acknowledged.
-const OFFLINE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Announcing one device.
 struct Announce {
@@ -170,32 +168,11 @@ async fn announce(plan: Announce) -> Result<()> {
         }
     }
     if connected {
-        say_offline(&plan, &client, &mut events).await;
+        let offline = payload(&plan.offline, plan.json, SystemTime::now(), None);
+        say_offline(&client, &mut events, &plan.topic, offline).await;
         events.disconnect(&client).await;
     }
     Ok(())
-}
-
-/// Publishes "offline" and waits for its acknowledgement: a clean DISCONNECT discards the will
-/// [MQTT-3.14.4-3], so without this the retained state would stay "online".
-async fn say_offline(plan: &Announce, client: &Client, events: &mut Events) {
-    let offline = payload(&plan.offline, plan.json, SystemTime::now(), None);
-    if client
-        .publish(&plan.topic, QoS::AtLeastOnce, true, offline, None)
-        .await
-        .is_err()
-    {
-        return;
-    }
-    let _ = tokio::time::timeout(OFFLINE_TIMEOUT, async {
-        loop {
-            match events.poll().await {
-                Ok(Event::Acked { .. }) | Err(_) => return,
-                Ok(_) => {}
-            }
-        }
-    })
-    .await;
 }
 
 /// How watched changes are shown.
