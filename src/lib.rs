@@ -1,15 +1,18 @@
 //! mqttkit: a command-line MQTT toolkit, as a library with a thin binary on top.
 //!
 //! # Layout
+//!
+//! Which module may import which, and where new work goes: `docs/architecture.md`.
+//!
 //! - [`cli`]: the clap derive tree only.
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
 //! - [`bench`]: broker benchmarks (open-loop load, HDR histograms, reports).
 //! - [`broker`]: the bundled MQTT 3.1.1 broker (`broker::run(listener, config, shutdown)`).
-//! - [`presence`]: device presence as `status --watch` tracks it.
+//! - [`presence`]: device presence as `status --watch` tracks it; the offline announcement.
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
-//! - [`output`]: output style, colour, the error printer; all printing goes through here.
+//! - [`output`]: output style, colour, the error and warning printer, `sub`'s message formats.
 //! - [`error`]: the errors callers branch on and their exit codes.
 //! - [`shutdown`]: the one shutdown signal (Ctrl-C or SIGTERM) of every long-running command.
 
