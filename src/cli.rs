@@ -11,9 +11,9 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::conn::{parse_duration, ConnectOpts};
+use crate::output::ColorChoice;
 
-/// A command-line MQTT toolkit: a bundled broker today; publish, subscribe, simulate and
-/// benchmark next.
+/// A command-line MQTT toolkit: publish, subscribe, simulate, benchmark, and a bundled broker.
 #[derive(Debug, Parser)]
 #[command(
     name = "mqttkit",
@@ -49,17 +49,6 @@ impl Cli {
         };
         self.verbose.saturating_add(own)
     }
-}
-
-/// Whether to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour when writing to a terminal and NO_COLOR is not set.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
 }
 
 /// The subcommands.

@@ -1,16 +1,21 @@
 //! mqttkit: a command-line MQTT toolkit, as a library with a thin binary on top.
 //!
 //! # Layout
+//!
+//! Which module may import which, and where new work goes: `docs/architecture.md`.
+//!
 //! - [`cli`]: the clap derive tree only.
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
 //! - [`bench`]: broker benchmarks (open-loop load, HDR histograms, reports).
 //! - [`broker`]: the bundled MQTT 3.1.1 and 5 broker (`broker::run(listener, config, shutdown)`).
-//! - [`presence`]: device presence as `status --watch` tracks it.
+//! - [`presence`]: device presence as `status --watch` tracks it; the offline announcement.
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
-//! - [`output`]: output style, colour, the error printer; all printing goes through here.
+//! - [`output`]: output style, colour, the error and warning printer, `sub`'s message formats.
 //! - [`error`]: the errors callers branch on and their exit codes.
+//! - [`reason`]: MQTT reason codes and their names, for the clients and the broker.
+//! - [`shutdown`]: the one shutdown signal (Ctrl-C or SIGTERM) of every long-running command.
 
 pub mod bench;
 pub mod broker;
@@ -22,6 +27,7 @@ pub mod framing;
 pub mod output;
 pub mod presence;
 pub mod reason;
+pub mod shutdown;
 pub mod sim;
 pub mod topic;
 

@@ -7,16 +7,22 @@
 //! - [`Delivery`]: per-publisher loss, duplication and order checks of one subscriber.
 //! - [`Report`]: the serialisable result, with each histogram in hdrhistogram's V2 format so
 //!   that reports can be [merged](Report::merge).
-//! - [`render`]: text and JSON renderers; [`run`]: the load generators, built from
-//!   [`publisher`] and [`subscriber`] on the lean client [`wire`].
+//! - [`plan`]: what a run is given; [`live`]: the counters its clients share; [`timing`]:
+//!   its clock and fixed windows.
+//! - [`render`]: everything bench prints (text and JSON reports, the progress line); [`run`]:
+//!   the load generators, built from [`publisher`] and [`subscriber`] on the lean client
+//!   [`wire`].
 
 pub mod client;
+pub mod live;
+pub mod plan;
 pub mod publisher;
 pub mod render;
 pub mod run;
 pub mod subscriber;
 pub mod template;
 pub mod ticker;
+pub mod timing;
 pub mod wire;
 
 use std::collections::{BTreeMap, VecDeque};

@@ -14,8 +14,10 @@ use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
 use super::client::ClientSpec;
-use super::run::{since, Live, PubSubPlan, DRAIN, LATE};
+use super::live::Live;
+use super::plan::PubSubPlan;
 use super::ticker::{self, Ticker};
+use super::timing::{since, DRAIN, LATE};
 use super::wire::codec::{self, Ack, Incoming};
 use super::wire::{disconnected, Wire};
 use super::{header, new_histogram, record, Schedule};

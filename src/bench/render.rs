@@ -1,7 +1,16 @@
-//! Renders a [`Report`]: a text summary or one JSON document.
+//! What bench prints: a [`Report`] as a text summary or one JSON document, and the progress
+//! of a run on stderr.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use tokio_util::sync::CancellationToken;
+
+use super::live::Live;
+use super::timing::since;
 use super::{Latency, Report};
 
 /// A latency in µs as text with its unit: µs below 10 ms, ms below 10 s, else s.
@@ -127,6 +136,73 @@ pub fn text(r: &Report) -> String {
 /// The JSON document (one line).
 pub fn json(r: &Report) -> anyhow::Result<String> {
     Ok(serde_json::to_string(r)?)
+}
+
+/// What the progress display shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Whether to show anything.
+    pub on: bool,
+    /// The run's QoS: what is in flight is unacknowledged (QoS 1/2) or not yet received.
+    pub qos: u8,
+    /// Subscribers, each of which should receive every message.
+    pub subscribers: u64,
+}
+
+/// Once a second from `epoch` until `finished`: an indicatif line on a terminal, a plain line on stderr otherwise.
+pub async fn show_progress(
+    live: Arc<Live>,
+    epoch: Instant,
+    what: Progress,
+    finished: CancellationToken,
+) {
+    if !what.on {
+        finished.cancelled().await;
+        return;
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    });
+    let mut tick = tokio::time::interval_at(
+        (epoch + Duration::from_secs(1)).into(),
+        Duration::from_secs(1),
+    );
+    let mut last = (0u64, 0u64);
+    loop {
+        tokio::select! {
+            () = finished.cancelled() => break,
+            _ = tick.tick() => {}
+        }
+        let sent = live.sent_all.load(Relaxed);
+        let received = live.received.load(Relaxed);
+        let acked = live.acked.load(Relaxed);
+        let connected = live.connected.load(Relaxed);
+        let in_flight = if what.qos > 0 {
+            sent.saturating_sub(acked)
+        } else {
+            (sent * what.subscribers).saturating_sub(received)
+        };
+        let mut line = format!("{:>4.0}s  ", since(epoch).as_secs_f64());
+        if connected > 0 {
+            line += &format!("connected {connected}  ");
+        }
+        line += &format!(
+            "sent {sent} ({}/s)  received {received} ({}/s)  in flight {in_flight}  errors {}",
+            sent - last.0,
+            received.saturating_sub(last.1),
+            live.errors.load(Relaxed),
+        );
+        last = (sent, received);
+        match &bar {
+            Some(bar) => bar.set_message(line),
+            None => eprintln!("{line}"),
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
 }
 
 #[cfg(test)]

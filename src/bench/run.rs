@@ -2,11 +2,9 @@
 //! ([`super::wire`]), all in one process so that one monotonic epoch times every message;
 //! connection holders for `bench conn`.
 
-use std::io::IsTerminal;
-use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use hdrhistogram::Histogram;
@@ -16,177 +14,17 @@ use tokio_util::sync::CancellationToken;
 use tracing::warn;
 
 use super::client::ClientSpec;
-use super::template::Template;
+use super::live::Live;
+use super::plan::{ConnPlan, PubSubPlan, SubPlan};
+use super::render::{show_progress, Progress};
+use super::timing::{since, unix_ns, LEAD};
 use super::wire::codec::Incoming;
 use super::wire::{disconnected, Wire, IDLE_CHUNK, LOAD_CHUNK};
 use super::{
     new_histogram, publisher, record, subscriber, Counts, Delivery, Load, Report, Schedule,
 };
-use crate::conn::{Backoff, ConnectConfig};
-
-/// How long publishers wait for outstanding acknowledgements, and subscribers for missing
-/// messages, once publishing has ended.
-pub const DRAIN: Duration = Duration::from_secs(5);
-/// Subscribers stop early when nothing arrived for this long after publishing ended.
-pub const QUIET: Duration = Duration::from_secs(1);
-/// A message sent later than this after its intended time counts as late.
-pub const LATE: Duration = Duration::from_millis(1);
-/// The longest a publisher spins before a message is due: a little more than an idle
-/// virtual CPU takes to wake from a timer (~45 µs measured here).
-const SPIN: Duration = Duration::from_micros(60);
-/// Time between the last connection and the first scheduled message.
-const LEAD: Duration = Duration::from_millis(20);
-
-/// How clients connect: shared settings, source addresses and ramp-up.
-#[derive(Debug, Clone)]
-pub struct Clients {
-    /// Connection settings (the client id is replaced per client).
-    pub conn: ConnectConfig,
-    /// Client id prefix.
-    pub prefix: String,
-    /// Source addresses, used in turn (`--ifaddr`); empty: the system's choice.
-    pub sources: Vec<IpAddr>,
-    /// New connections per second (`None`: all at once).
-    pub connect_rate: Option<f64>,
-}
-
-impl Clients {
-    /// The connection of client `i` in `role` ("pub", "sub", "conn").
-    pub fn spec(&self, role: &str, i: usize, chunk: usize) -> ClientSpec {
-        let mut config = self.conn.clone();
-        config.client_id = format!("{}{role}-{i}", self.prefix);
-        let source = (!self.sources.is_empty()).then(|| self.sources[i % self.sources.len()]);
-        ClientSpec {
-            config,
-            source,
-            chunk,
-        }
-    }
-}
-
-/// A validated publish/subscribe benchmark.
-#[derive(Debug, Clone)]
-pub struct PubSubPlan {
-    /// How the clients connect.
-    pub clients: Clients,
-    /// Publishing clients.
-    pub publishers: usize,
-    /// Subscribing clients; each subscribes to every publisher's topic.
-    pub subscribers: usize,
-    /// Messages/s over all publishers.
-    pub rate: f64,
-    /// Messages in all (warm-up included), split over the publishers.
-    pub count: Option<u64>,
-    /// Measured time after the warm-up.
-    pub duration: Option<Duration>,
-    /// Warm-up, excluded from the figures.
-    pub warmup: Duration,
-    /// Payload bytes (at least the header).
-    pub size: usize,
-    /// QoS.
-    pub qos: u8,
-    /// Retain flag of every publish.
-    pub retain: bool,
-    /// Topic template.
-    pub topic: Template,
-    /// Unacknowledged QoS 1/2 messages per publisher.
-    pub inflight: usize,
-    /// The shortest time between two wake-ups of a publisher.
-    pub tick: Duration,
-    /// Show progress on stderr.
-    pub progress: bool,
-}
-
-impl PubSubPlan {
-    /// The topic of publisher `i`, whose client id is `client_id`.
-    pub fn topic_of(&self, i: usize, client_id: &str) -> String {
-        self.topic.expand(i, client_id)
-    }
-
-    /// Messages publisher `i` sends (`u64::MAX`: until the time is up).
-    pub fn messages_of(&self, i: usize) -> u64 {
-        match self.count {
-            Some(n) => {
-                let p = self.publishers as u64;
-                n / p + u64::from((i as u64) < n % p)
-            }
-            None => u64::MAX,
-        }
-    }
-
-    /// How early a publisher wakes before a message is due, to spin the rest of the way: up
-    /// to [`SPIN`], at most a tenth of the time between two messages of the whole run (so
-    /// that spinning costs at most 10% of a core).
-    pub fn spin(&self) -> Duration {
-        SPIN.min(Duration::try_from_secs_f64(0.1 / self.rate).unwrap_or(SPIN))
-    }
-
-    /// The timetable of publisher `i`: the publishers take turns, evenly spaced.
-    pub fn schedule_of(&self, i: usize) -> Schedule {
-        Schedule {
-            offset: Duration::try_from_secs_f64(i as f64 / self.rate).unwrap_or(Schedule::HORIZON),
-            rate: self.rate / self.publishers as f64,
-        }
-    }
-}
-
-/// Counters shared with the progress display.
-#[derive(Debug, Default)]
-pub struct Live {
-    /// Messages acknowledged.
-    pub acked: AtomicU64,
-    /// Messages received by all subscribers.
-    pub received: AtomicU64,
-    /// Refused publishes and lost connections.
-    pub errors: AtomicU64,
-    /// Reconnections.
-    pub reconnects: AtomicU64,
-    /// Messages sent by all publishers so far (final once publishing has ended).
-    pub sent_all: AtomicU64,
-    /// Connections open (bench conn).
-    pub connected: AtomicU64,
-}
-
-/// Wake-ups per second a run's publishers make at most by default: each costs a timer and
-/// a return from idle (~20–30 µs of CPU on the virtual machines measured here, in
-/// docs/performance.md). At this budget a publisher wakes every 500 µs at most, twice as
-/// often as tokio's millisecond timers, which other generators pace with.
-const WAKES_PER_S: f64 = 2_000.0;
-
-/// The default `--tick`: every message at its own time while the run wakes at most
-/// [`WAKES_PER_S`] times a second, else the tick that keeps it there.
-pub fn auto_tick(rate: f64, publishers: usize) -> Duration {
-    if rate <= WAKES_PER_S {
-        Duration::ZERO
-    } else {
-        Duration::from_secs_f64(publishers as f64 / WAKES_PER_S)
-    }
-}
-
-impl Live {
-    /// Counts a lost connection: an error and a reconnection.
-    pub fn connection_lost(&self) {
-        self.errors.fetch_add(1, Relaxed);
-        self.reconnects.fetch_add(1, Relaxed);
-    }
-}
-
-/// Time since `epoch` (zero before it).
-pub fn since(epoch: Instant) -> Duration {
-    Instant::now().saturating_duration_since(epoch)
-}
-
-/// `at` on the wall clock, in ns after the Unix epoch.
-fn unix_ns(at: Instant) -> u64 {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let at = match at.checked_duration_since(Instant::now()) {
-        Some(ahead) => now + ahead,
-        None => now.saturating_sub(Instant::now().saturating_duration_since(at)),
-    };
-    u64::try_from(at.as_nanos()).unwrap_or(u64::MAX)
-}
+use crate::conn::Backoff;
+use crate::shutdown;
 
 /// Connects every client of `specs` (at `connect_rate` per second when given), the first
 /// `subscribing` of them subscribed to `subscribe`; in the order of `specs`. A client
@@ -240,18 +78,6 @@ async fn open_all(
     Ok(wires.into_iter().flatten().collect())
 }
 
-/// A token cancelled at Ctrl-C.
-fn on_ctrl_c() -> CancellationToken {
-    let token = CancellationToken::new();
-    let on_signal = token.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
-    token
-}
-
 fn merge_into(into: &mut Histogram<u64>, from: &Histogram<u64>) -> Result<()> {
     into.add(from)
         .map_err(|e| anyhow::anyhow!("merging histograms: {e:?}"))
@@ -286,8 +112,8 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
     let epoch = Instant::now() + LEAD;
     let epoch_unix_ns = unix_ns(epoch);
     let published = CancellationToken::new();
-    // Ctrl-C ends publishing early; the report covers what was sent.
-    let interrupted = on_ctrl_c();
+    // Ctrl-C or SIGTERM ends publishing early; the report covers what was sent.
+    let interrupted = shutdown::token();
     let finished = CancellationToken::new();
     let progress = tokio::spawn(show_progress(
         live.clone(),
@@ -403,89 +229,6 @@ pub async fn pubsub(plan: PubSubPlan, mode: &str) -> Result<Report> {
     Report::new(mode, load, elapsed, counts, &hists)
 }
 
-/// What the progress display shows.
-#[derive(Debug, Clone, Copy)]
-struct Progress {
-    on: bool,
-    qos: u8,
-    subscribers: u64,
-}
-
-/// Once a second: an indicatif line on a terminal, a plain line on stderr otherwise.
-async fn show_progress(
-    live: Arc<Live>,
-    epoch: Instant,
-    what: Progress,
-    finished: CancellationToken,
-) {
-    if !what.on {
-        finished.cancelled().await;
-        return;
-    }
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(Duration::from_millis(200));
-        bar
-    });
-    let mut tick = tokio::time::interval_at(
-        (epoch + Duration::from_secs(1)).into(),
-        Duration::from_secs(1),
-    );
-    let mut last = (0u64, 0u64);
-    loop {
-        tokio::select! {
-            () = finished.cancelled() => break,
-            _ = tick.tick() => {}
-        }
-        let sent = live.sent_all.load(Relaxed);
-        let received = live.received.load(Relaxed);
-        let acked = live.acked.load(Relaxed);
-        let connected = live.connected.load(Relaxed);
-        let in_flight = if what.qos > 0 {
-            sent.saturating_sub(acked)
-        } else {
-            (sent * what.subscribers).saturating_sub(received)
-        };
-        let mut line = format!("{:>4.0}s  ", since(epoch).as_secs_f64());
-        if connected > 0 {
-            line += &format!("connected {connected}  ");
-        }
-        line += &format!(
-            "sent {sent} ({}/s)  received {received} ({}/s)  in flight {in_flight}  errors {}",
-            sent - last.0,
-            received.saturating_sub(last.1),
-            live.errors.load(Relaxed),
-        );
-        last = (sent, received);
-        match &bar {
-            Some(bar) => bar.set_message(line),
-            None => eprintln!("{line}"),
-        }
-    }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-}
-
-/// A validated `bench sub`.
-#[derive(Debug, Clone)]
-pub struct SubPlan {
-    /// How the clients connect.
-    pub clients: Clients,
-    /// Subscribing clients.
-    pub subscribers: usize,
-    /// The filter.
-    pub filter: String,
-    /// QoS.
-    pub qos: u8,
-    /// Stop after this many messages in all.
-    pub count: Option<u64>,
-    /// Stop after this long.
-    pub duration: Option<Duration>,
-    /// Show progress on stderr.
-    pub progress: bool,
-}
-
 /// Subscribers only: counts what arrives, checks bench headers for duplicates and order, and
 /// times bench messages from their intended send time (on the wall clock, so across
 /// machines only as well as their clocks agree); the rate runs from the first message to
@@ -505,7 +248,7 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
     .await?;
     let epoch = Instant::now();
     let epoch_unix_ns = unix_ns(epoch);
-    let stop = on_ctrl_c();
+    let stop = shutdown::token();
     let progress = tokio::spawn(show_progress(
         live.clone(),
         epoch,
@@ -592,21 +335,6 @@ pub async fn sub(plan: SubPlan) -> Result<Report> {
         vec![("end_to_end", &e2e)]
     };
     Report::new("sub", load, elapsed, counts, &hists)
-}
-
-/// A validated `bench conn`.
-#[derive(Debug, Clone)]
-pub struct ConnPlan {
-    /// How the clients connect; `connect_rate` is required here.
-    pub clients: Clients,
-    /// Connections to open.
-    pub connections: usize,
-    /// Connections opened per second.
-    pub rate: f64,
-    /// How long to hold them once all are open.
-    pub hold: Duration,
-    /// Show progress on stderr.
-    pub progress: bool,
 }
 
 /// Opens connections on a timetable, times each CONNACK, holds them, reports memory.

@@ -13,7 +13,8 @@ use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;
 
 use super::client::ClientSpec;
-use super::run::{since, Live, DRAIN, QUIET};
+use super::live::Live;
+use super::timing::{since, DRAIN, QUIET};
 use super::wire::codec::{self, Ack, Incoming};
 use super::wire::{disconnected, Wire};
 use super::{header, new_histogram, record, Delivery};

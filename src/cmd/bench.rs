@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::bench::plan::{Clients, ConnPlan, PubSubPlan, SubPlan};
 use crate::bench::template::Template;
-use crate::bench::{header, render, run, Report};
+use crate::bench::{header, render, run, timing, Report};
 use crate::cli::{
     BenchArgs, BenchClientArgs, BenchConnArgs, BenchLoadArgs, BenchMergeArgs, BenchMode,
     BenchSubArgs,
@@ -30,7 +31,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
 const MIN_RATE: f64 = 1.0 / 3600.0;
 
 /// Validates the load flags of `mode` (pubsub or pub).
-fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
+fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<PubSubPlan> {
     let conn = conn::resolve(&args.conn, "bench")?;
     let publishers = args.clients as usize;
     let rate = match args.interval {
@@ -86,7 +87,7 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
     if duration.is_some_and(|d| d.is_zero()) {
         return Err(usage("--duration must be above 0"));
     }
-    Ok(run::PubSubPlan {
+    Ok(PubSubPlan {
         clients,
         publishers,
         subscribers: subscribers as usize,
@@ -101,17 +102,15 @@ fn resolve(args: &BenchLoadArgs, mode: &str) -> Result<run::PubSubPlan> {
         inflight: usize::from(args.inflight),
         tick: args
             .tick
-            .unwrap_or_else(|| run::auto_tick(rate, publishers)),
+            .unwrap_or_else(|| timing::auto_tick(rate, publishers)),
         progress: !args.report.quiet,
     })
 }
 
 /// Warns about an insecure transport once per run (not per connection), after every usage
 /// check passed, just before connecting.
-fn warn_once(clients: &run::Clients) {
-    if let Some(warning) = clients.conn.transport.warning() {
-        crate::output::print_warning(warning);
-    }
+fn warn_once(clients: &Clients) {
+    super::warn_before_connecting(&clients.conn);
 }
 
 /// The client settings every mode shares.
@@ -119,13 +118,13 @@ fn clients(
     args: &BenchClientArgs,
     conn: conn::ConnectConfig,
     connect_rate: Option<f64>,
-) -> Result<run::Clients> {
+) -> Result<Clients> {
     if let Some(r) = connect_rate.filter(|r| !r.is_finite() || *r <= 0.0) {
         return Err(usage(format!(
             "--connect-rate {r}: connections per second must be above 0"
         )));
     }
-    Ok(run::Clients {
+    Ok(Clients {
         conn,
         prefix: args.client_prefix.clone().unwrap_or_else(default_prefix),
         sources: args.ifaddr.clone(),
@@ -172,7 +171,7 @@ fn sub(args: BenchSubArgs) -> Result<()> {
     if duration.is_some_and(|d| d.is_zero()) {
         return Err(usage("--duration must be above 0"));
     }
-    let plan = run::SubPlan {
+    let plan = SubPlan {
         clients: clients(&args.client, conn, args.connect_rate)?,
         subscribers: args.clients as usize,
         filter: args.topic.clone(),
@@ -188,7 +187,7 @@ fn sub(args: BenchSubArgs) -> Result<()> {
 
 fn connections(args: BenchConnArgs) -> Result<()> {
     let conn = conn::resolve(&args.conn, "bench")?;
-    let plan = run::ConnPlan {
+    let plan = ConnPlan {
         clients: clients(&args.client, conn, Some(args.connect_rate))?,
         connections: args.clients as usize,
         rate: args.connect_rate,

@@ -68,7 +68,7 @@ fn serve(args: BrokerRunArgs) -> Result<()> {
         let local = listener.local_addr()?;
         // Scripts read this line to learn the port; a closed stdout must not stop the broker.
         let _ = output::print_line(&format!("listening on {local}"));
-        broker::run(listener, config, super::shutdown_signal()).await?;
+        broker::run(listener, config, crate::shutdown::signal()).await?;
         Ok(())
     })
 }

@@ -8,7 +8,6 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use bytes::Bytes;
-use clap::Parser;
 use colored::Colorize;
 use rumqttc::QoS;
 use tokio::net::TcpListener;
@@ -16,26 +15,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::broker::{self, BrokerConfig};
 use crate::cli::DemoArgs;
-use crate::conn::{self, ConnectConfig, ConnectOpts, Event, Message, Will};
+use crate::conn::{self, ConnectConfig, Event, Message, Will};
 use crate::output::format::iso8601_millis;
 use crate::sim::device::{DeviceRun, Presence};
 use crate::sim::{sensor, topic_for, DeviceSpec, FleetSpec, ModelKind, PayloadFormat, Stats};
-
-/// Parses connection flags the way the other subcommands do, for the demo's own clients.
-#[derive(Parser)]
-#[command(disable_help_flag = true, disable_version_flag = true)]
-struct DemoConnection {
-    #[command(flatten)]
-    conn: ConnectOpts,
-}
-
-fn client_config(addr: SocketAddr, id: &str) -> Result<ConnectConfig> {
-    let port = addr.port().to_string();
-    let ip = addr.ip().to_string();
-    let opts = DemoConnection::try_parse_from(["demo", "-h", &ip, "-p", &port, "-i", id])
-        .context("demo connection options")?;
-    conn::resolve(&opts.conn, "demo")
-}
 
 /// Runs `mqttkit demo`.
 pub fn run(args: DemoArgs) -> Result<()> {
@@ -92,7 +75,7 @@ fn fleet(devices: u32) -> Result<FleetSpec> {
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
-    let stopped_by_user = super::shutdown_signal();
+    let stopped_by_user = crate::shutdown::signal();
     let listener = bind(args.port).await?;
     let addr = listener.local_addr()?;
     let stop_broker = CancellationToken::new();
@@ -110,11 +93,11 @@ async fn demo(args: DemoArgs) -> Result<()> {
     let fleet = Arc::new(fleet(args.devices)?);
     let stop = CancellationToken::new();
     let stats = Arc::new(Stats::default());
-    let watcher_events = subscribe_watcher(&client_config(addr, "demo-watcher")?).await?;
+    let watcher_events = subscribe_watcher(&ConnectConfig::tcp(addr, "demo-watcher")).await?;
     let watcher = tokio::spawn(watch(watcher_events));
     let mut devices = tokio::task::JoinSet::new();
     for d in &fleet.devices {
-        let mut conn = client_config(addr, &format!("demo-{}", d.name))?;
+        let mut conn = ConnectConfig::tcp(addr, &format!("demo-{}", d.name));
         let presence = Presence {
             topic: topic_for(&fleet.status_topic, d, ""),
             online: Bytes::from_static(b"online"),
@@ -171,7 +154,7 @@ async fn sleep_or_forever(duration: Option<Duration>) {
 async fn subscribe_watcher(config: &ConnectConfig) -> Result<conn::Events> {
     let conn::Connection {
         client, mut events, ..
-    } = conn::connect(config).await?;
+    } = super::connect(config).await?;
     client
         .subscribe(
             &["sensors/#".to_string(), "devices/+/status".to_string()],

@@ -14,6 +14,9 @@ use std::future::Future;
 
 use anyhow::{Context, Result};
 
+use crate::conn::{self, ConnectConfig, Connection};
+use crate::output;
+
 /// Runs `fut` on a single-threaded runtime: a client with a few connections needs no more,
 /// and it starts fastest.
 pub(crate) fn block_on(fut: impl Future<Output = Result<()>>) -> Result<()> {
@@ -24,30 +27,15 @@ pub(crate) fn block_on(fut: impl Future<Output = Result<()>>) -> Result<()> {
         .block_on(fut)
 }
 
-/// Completes on Ctrl-C (SIGINT), or SIGTERM on Unix. The handlers are installed by this call,
-/// not when the future is first polled, so a signal that comes early is not missed.
-pub(crate) fn shutdown_signal() -> impl Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let handlers = signal(SignalKind::interrupt())
-            .and_then(|int| Ok((int, signal(SignalKind::terminate())?)));
-        async move {
-            match handlers {
-                Ok((mut int, mut term)) => {
-                    tokio::select! {
-                        _ = int.recv() => {}
-                        _ = term.recv() => {}
-                    }
-                }
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
-        }
+/// Prints what the user should be told before connecting with `config`, if anything.
+pub(crate) fn warn_before_connecting(config: &ConnectConfig) {
+    if let Some(warning) = config.warning() {
+        output::print_warning(warning);
     }
-    #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+}
+
+/// Connects as [`conn::connect`] does, after printing the configuration's warning.
+pub(crate) async fn connect(config: &ConnectConfig) -> Result<Connection> {
+    warn_before_connecting(config);
+    conn::connect(config).await
 }

@@ -4,8 +4,8 @@
 use anyhow::Result;
 
 use crate::cli::PubArgs;
+use crate::conn::PublishProperties;
 use crate::error::usage;
-use crate::output::format::PublishProperties;
 use crate::topic;
 
 /// The properties `args` ask for; `None` when there are none.

@@ -11,9 +11,8 @@ use tokio::io::AsyncBufReadExt;
 
 use super::properties;
 use crate::cli::PubArgs;
-use crate::conn::{self, Client, ConnectConfig, Event, Protocol};
+use crate::conn::{self, Client, ConnectConfig, Event, Protocol, PublishProperties};
 use crate::error::{usage, Error};
-use crate::output::format::PublishProperties;
 use crate::topic;
 
 /// Where the payloads come from.
@@ -146,7 +145,7 @@ async fn produce(client: Client, plan: PublishPlan) -> Result<u64> {
 async fn publish(plan: PublishPlan) -> Result<()> {
     let conn::Connection {
         client, mut events, ..
-    } = conn::connect(&plan.conn).await?;
+    } = super::connect(&plan.conn).await?;
     let qos = plan.qos;
     let topic = plan.topic.clone();
     let mut producer = Some(tokio::spawn(produce(client.clone(), plan)));

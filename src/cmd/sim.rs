@@ -196,7 +196,7 @@ async fn simulate(plan: SimPlan) -> Result<()> {
         });
     }
     let signals = stop.clone();
-    let signalled = super::shutdown_signal();
+    let signalled = crate::shutdown::signal();
     tokio::spawn(async move {
         signalled.await;
         signals.cancel();

@@ -11,14 +11,13 @@ use rumqttc::QoS;
 use tracing::warn;
 
 use crate::cli::{ExpectState, StatusArgs};
-use crate::conn::{self, Backoff, Client, ConnectConfig, Event, Events, Will};
+use crate::conn::{self, Backoff, ConnectConfig, Event, Will};
 use crate::error::{usage, Error};
+use crate::output;
 use crate::output::format::iso8601_millis;
+use crate::presence::announce::say_offline;
 use crate::presence::{Change, Presence, State};
 use crate::topic;
-
-/// How long the final "offline" may take to be acknowledged.
-const OFFLINE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Announcing one device.
 struct Announce {
@@ -108,12 +107,12 @@ fn payload(state: &str, json: bool, now: SystemTime, uptime: Option<Duration>) -
 }
 
 async fn announce(plan: Announce) -> Result<()> {
-    let stop = super::shutdown_signal();
+    let stop = crate::shutdown::signal();
     tokio::pin!(stop);
     let started = Instant::now();
     // A device may start before its broker: it keeps trying until stopped.
     let connected = tokio::select! {
-        connected = conn::connect_retrying(&plan.conn) => connected,
+        connected = conn::connect_retrying(&plan.conn, output::print_warning) => connected,
         () = &mut stop => return Ok(()),
     };
     let conn::Connection {
@@ -169,32 +168,11 @@ async fn announce(plan: Announce) -> Result<()> {
         }
     }
     if connected {
-        say_offline(&plan, &client, &mut events).await;
+        let offline = payload(&plan.offline, plan.json, SystemTime::now(), None);
+        say_offline(&client, &mut events, &plan.topic, offline).await;
         events.disconnect(&client).await;
     }
     Ok(())
-}
-
-/// Publishes "offline" and waits for its acknowledgement: a clean DISCONNECT discards the will
-/// [MQTT-3.14.4-3], so without this the retained state would stay "online".
-async fn say_offline(plan: &Announce, client: &Client, events: &mut Events) {
-    let offline = payload(&plan.offline, plan.json, SystemTime::now(), None);
-    if client
-        .publish(&plan.topic, QoS::AtLeastOnce, true, offline, None)
-        .await
-        .is_err()
-    {
-        return;
-    }
-    let _ = tokio::time::timeout(OFFLINE_TIMEOUT, async {
-        loop {
-            match events.poll().await {
-                Ok(Event::Acked { .. }) | Err(_) => return,
-                Ok(_) => {}
-            }
-        }
-    })
-    .await;
 }
 
 /// How watched changes are shown.
@@ -208,7 +186,7 @@ enum View {
 }
 
 async fn watch(plan: Watch) -> Result<()> {
-    let stop = super::shutdown_signal();
+    let stop = crate::shutdown::signal();
     let view = if plan.json {
         View::Json
     } else if std::io::stdout().is_terminal() {
@@ -219,7 +197,7 @@ async fn watch(plan: Watch) -> Result<()> {
     let deadline = plan.timeout.map(|t| tokio::time::Instant::now() + t);
     let conn::Connection {
         client, mut events, ..
-    } = conn::connect(&plan.conn).await?;
+    } = super::connect(&plan.conn).await?;
     let filters = [plan.filter.clone()];
     client.subscribe(&filters, QoS::AtLeastOnce).await?;
     let mut presence = Presence::new(&plan.filter);

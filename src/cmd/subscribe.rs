@@ -234,11 +234,11 @@ impl Subscriber {
 }
 
 async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
-    let stop = super::shutdown_signal();
+    let stop = crate::shutdown::signal();
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     let conn::Connection {
         client, mut events, ..
-    } = conn::connect(&plan.conn).await?;
+    } = super::connect(&plan.conn).await?;
     let max_reconnects = plan.conn.max_reconnects;
     let mut sub = Subscriber {
         printer,

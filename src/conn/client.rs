@@ -14,10 +14,9 @@ use bytes::Bytes;
 use rumqttc::v5;
 use rumqttc::QoS;
 
+use super::properties::{self, PublishProperties};
 use super::{broker_address, endpoint, rumqttc_transport, transport, ConnectConfig, Protocol};
 use crate::error::Error;
-use crate::output;
-use crate::output::format::PublishProperties;
 
 /// Largest packet either way: the protocol's limit (rumqttc's default is 10 KiB).
 const MAX_PACKET_SIZE: usize = 268_435_455;
@@ -124,32 +123,6 @@ fn qos_from_v5(qos: v5::mqttbytes::QoS) -> QoS {
     }
 }
 
-fn outgoing_properties(p: &PublishProperties) -> v5::mqttbytes::v5::PublishProperties {
-    v5::mqttbytes::v5::PublishProperties {
-        payload_format_indicator: p.payload_format_indicator,
-        message_expiry_interval: p.message_expiry_interval,
-        topic_alias: p.topic_alias,
-        response_topic: p.response_topic.clone(),
-        correlation_data: p.correlation_data.clone().map(Bytes::from),
-        user_properties: p.user_properties.clone(),
-        subscription_identifiers: Vec::new(),
-        content_type: p.content_type.clone(),
-    }
-}
-
-fn incoming_properties(p: v5::mqttbytes::v5::PublishProperties) -> PublishProperties {
-    PublishProperties {
-        payload_format_indicator: p.payload_format_indicator,
-        message_expiry_interval: p.message_expiry_interval,
-        topic_alias: p.topic_alias,
-        response_topic: p.response_topic,
-        correlation_data: p.correlation_data.map(|d| d.to_vec()),
-        user_properties: p.user_properties,
-        subscription_identifiers: p.subscription_identifiers,
-        content_type: p.content_type,
-    }
-}
-
 impl Client {
     /// Queues a PUBLISH; `properties` are sent with MQTT 5 and ignored with 3.1.1 (the
     /// command rejects them before connecting).
@@ -170,7 +143,7 @@ impl Client {
                         qos_v5(qos),
                         retain,
                         payload,
-                        outgoing_properties(p),
+                        properties::outgoing(p),
                     )
                     .await?
                 }
@@ -320,7 +293,7 @@ fn event_v5(event: v5::Event) -> Event {
                 qos: qos_from_v5(p.qos),
                 retain: p.retain,
                 pkid: p.pkid,
-                properties: Some(p.properties.map(incoming_properties).unwrap_or_default()),
+                properties: Some(p.properties.map(properties::incoming).unwrap_or_default()),
             }),
             Packet::SubAck(ack) => Event::SubAck(
                 ack.return_codes
@@ -500,17 +473,23 @@ fn options_v5(config: &ConnectConfig) -> v5::MqttOptions {
 
 /// Connects like [`connect`], but keeps trying with exponential backoff while the broker is
 /// unreachable (a device that starts before its broker); a refusal, or
-/// `--max-reconnects` failed attempts, ends it with the error.
-pub async fn connect_retrying(config: &ConnectConfig) -> Result<Connection> {
+/// `--max-reconnects` failed attempts, ends it with the error. Before each attempt, the
+/// configuration's [warning](ConnectConfig::warning), if any, goes to `warn`, as a caller of
+/// [`connect`] shows it before connecting.
+pub async fn connect_retrying(config: &ConnectConfig, warn: impl Fn(&str)) -> Result<Connection> {
     let mut backoff = super::Backoff::default();
-    super::retry(config.max_reconnects, &mut backoff, || connect(config)).await
+    super::retry(config.max_reconnects, &mut backoff, || {
+        if let Some(warning) = config.warning() {
+            warn(warning);
+        }
+        connect(config)
+    })
+    .await
 }
 
-/// Connects and waits for a successful CONNACK within the connect timeout.
+/// Connects and waits for a successful CONNACK within the connect timeout. It prints
+/// nothing: the caller shows the configuration's [warning](ConnectConfig::warning) first.
 pub async fn connect(config: &ConnectConfig) -> Result<Connection> {
-    if let Some(warning) = config.transport.warning() {
-        output::print_warning(warning);
-    }
     let (client, mut events) = match config.protocol {
         Protocol::V311 => {
             let (c, mut e) = rumqttc::AsyncClient::new(options_v311(config), REQUEST_CAPACITY);

@@ -8,10 +8,12 @@
 
 mod client;
 mod options;
+mod properties;
 pub mod transport;
 pub mod url;
 
 use std::io::{self, IsTerminal};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -22,6 +24,7 @@ pub use client::{
     Event, Events, Message, Reason,
 };
 pub use options::{parse_duration, ConnectOpts};
+pub use properties::PublishProperties;
 pub use transport::{rumqttc_transport, TlsOpts, TransportConfig};
 
 use crate::error::usage;
@@ -78,6 +81,36 @@ pub struct ConnectConfig {
     pub url_topic: Option<String>,
     /// TCP, TLS, WebSocket or WebSocket over TLS.
     pub transport: TransportConfig,
+}
+
+impl ConnectConfig {
+    /// Plain TCP with MQTT 3.1.1 to `addr` as `client_id`, and otherwise what the flags
+    /// default to (keep-alive 60 s, clean session, no credentials or will, a 10 s connect
+    /// timeout, reconnecting without end): the configuration of a client of a broker this
+    /// process runs itself, such as `demo`'s.
+    pub fn tcp(addr: SocketAddr, client_id: &str) -> ConnectConfig {
+        ConnectConfig {
+            protocol: Protocol::V311,
+            session_expiry: None,
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            client_id: client_id.to_owned(),
+            keep_alive: Duration::from_secs(60),
+            clean_session: true,
+            credentials: None,
+            will: None,
+            connect_timeout: Duration::from_secs(10),
+            max_reconnects: None,
+            url_topic: None,
+            transport: TransportConfig::Tcp,
+        }
+    }
+
+    /// What the user should be told before connecting with this configuration (an
+    /// unverified TLS connection), if anything.
+    pub fn warning(&self) -> Option<&'static str> {
+        self.transport.warning()
+    }
 }
 
 /// Maps a QoS number (already range-checked by clap) to rumqttc's QoS.
@@ -321,6 +354,19 @@ mod tests {
         let err = resolve_args(args).unwrap_err();
         assert_eq!(crate::error::exit_code(&err), crate::error::EXIT_USAGE);
         format!("{err:#}")
+    }
+
+    #[test]
+    fn tcp_is_what_the_default_flags_resolve_to() {
+        for addr in ["127.0.0.1:18830", "[::1]:1883"] {
+            let addr: SocketAddr = addr.parse().unwrap();
+            let (ip, port) = (addr.ip().to_string(), addr.port().to_string());
+            let flags = resolve_args(&["-h", &ip, "-p", &port, "-i", "dev-1"]).unwrap();
+            assert_eq!(
+                format!("{:?}", ConnectConfig::tcp(addr, "dev-1")),
+                format!("{flags:?}")
+            );
+        }
     }
 
     #[test]

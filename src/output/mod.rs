@@ -7,10 +7,20 @@ pub mod format;
 
 use std::io::{self, IsTerminal, Write};
 
+use clap::ValueEnum;
 use colored::Colorize;
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::ColorChoice;
+/// Whether to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// Decides whether a stream gets colour.
 pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color_env: bool) -> bool {

@@ -20,12 +20,12 @@ use tracing::{debug, warn};
 
 use super::model::Model;
 use super::{topic_for, DeviceSpec, FleetSpec, Reading, Stats, DRAIN_TIMEOUT};
-use crate::conn::{self, Backoff, Client, ConnectConfig, Event, Events};
+use crate::conn::{self, Backoff, Client, ConnectConfig, Event};
+use crate::output;
+use crate::presence::announce::say_offline;
 
 /// Messages handed to the connection and not yet acknowledged, at most.
 const WINDOW: usize = 32;
-/// How long the final "offline" may take to be acknowledged.
-const OFFLINE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// What a queued message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +103,7 @@ impl DeviceRun {
     pub async fn run(self) -> Result<()> {
         // A device may start before its broker: it keeps trying until stopped.
         let connected = tokio::select! {
-            connected = conn::connect_retrying(&self.conn) => connected,
+            connected = conn::connect_retrying(&self.conn, output::print_warning) => connected,
             () = self.stop.cancelled() => return Ok(()),
         };
         let conn::Connection {
@@ -173,7 +173,9 @@ impl DeviceRun {
                 .fetch_add(left as u64, std::sync::atomic::Ordering::Relaxed);
         }
         if st.connected {
-            self.say_offline(&client, &mut events).await;
+            if let Some(p) = &self.presence {
+                say_offline(&client, &mut events, &p.topic, p.offline.clone()).await;
+            }
             events.disconnect(&client).await;
             self.stats
                 .connected
@@ -364,30 +366,6 @@ impl DeviceRun {
         );
         st.reconnect_at = Some(Instant::now() + delay);
         Ok(())
-    }
-
-    /// Publishes "offline" and waits (briefly) for its acknowledgement: a clean DISCONNECT
-    /// discards the will [MQTT-3.14.4-3], so the device must say it itself.
-    async fn say_offline(&self, client: &Client, events: &mut Events) {
-        let Some(p) = &self.presence else {
-            return;
-        };
-        if client
-            .publish(&p.topic, QoS::AtLeastOnce, true, p.offline.clone(), None)
-            .await
-            .is_err()
-        {
-            return;
-        }
-        let _ = tokio::time::timeout(OFFLINE_TIMEOUT, async {
-            loop {
-                match events.poll().await {
-                    Ok(Event::Acked { .. }) | Err(_) => return,
-                    Ok(_) => {}
-                }
-            }
-        })
-        .await;
     }
 }
 

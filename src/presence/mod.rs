@@ -1,5 +1,8 @@
-//! Device presence as `status --watch` sees it: which devices are known, their state and when
-//! they were last heard of. No I/O here; `cmd::status` feeds messages in and prints changes.
+//! Device presence: as `status --watch` sees it, which devices are known, their state and when
+//! they were last heard of (no I/O here; `cmd::status` feeds messages in and prints changes);
+//! and, in [`announce`], how a device says it goes offline.
+
+pub mod announce;
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
