@@ -290,3 +290,26 @@ async fn v311_persistent_session_and_v5_resume_each_other_mqtt_3_1_2_5() {
     assert_eq!(m.payload.as_ref(), b"for-311");
     broker.stop().await;
 }
+
+/// A session started afresh (Clean Start 1) after an old one with the same client id is a
+/// new session: the old one's expiry timer does not end it (§3.1.2.11.2, [MQTT-3.1.2-4]).
+/// The old session would have expired 1 s after its connection closed; the new one was
+/// asked to live 60 s.
+#[tokio::test]
+async fn old_sessions_expiry_does_not_end_a_new_session_mqtt_3_1_2_4() {
+    let broker = TestBroker::start().await;
+    let (c, _) = RawV5::connect_to(broker.addr, connect_expiry("gen", true, 1)).await;
+    c.disconnect_and_wait(NORMAL, None).await;
+    offline_subscriber(&broker, "gen", "gen/t", QoS::AtLeastOnce, 60).await;
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    let mut p = RawV5::connected(broker.addr, "gen-pub").await;
+    assert_eq!(
+        publish1(&mut p, "gen/t", b"still", 1).await,
+        PubAckReason::Success,
+        "the new session and its subscription are still there"
+    );
+    let (mut c, present) = resume(&broker, "gen", 60).await;
+    assert!(present, "the new session did not expire with the old one");
+    assert_eq!(c.recv_publish().await.payload.as_ref(), b"still");
+    broker.stop().await;
+}

@@ -235,8 +235,9 @@ pub struct Session {
     pub expiry: u32,
     /// The connection holding the session, if online.
     pub conn: Option<ConnHandle>,
-    /// Counts the connections that have held the session, so that a timer started when one
-    /// left knows whether the session was taken up again since.
+    /// The id of the connection that last held the session (connection ids are never
+    /// reused), so that a timer started when one left knows whether the session was taken
+    /// up again, or replaced by a new one, since.
     pub generation: u64,
     /// A will waiting for its Will Delay Interval while the client is away.
     pub pending_will: Option<Will>,

@@ -112,8 +112,10 @@ impl State {
             .sessions
             .entry(client_id.clone())
             .or_insert_with(|| Session::new(client_id.clone(), 0, queue_limit));
+        // The connection id, never reused, marks this holder: a timer left by an earlier
+        // session of the same client id (ended by Clean Start) must not fire on this one.
+        session.generation = conn.id;
         session.conn = Some(conn);
-        session.generation += 1;
         session.pending_will = None;
         session.outbox.set_online(true);
         Claim::Claimed {
