@@ -450,7 +450,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     fn pump_outbox(&mut self) -> bool {
         let window = self.send_window();
         let mut batch = std::mem::take(&mut self.scratch);
-        let more = self.outbox.drain(&mut batch, window, OUTBOX_BATCH);
+        let mut more = self.outbox.drain(&mut batch, window, OUTBOX_BATCH);
         let mut sent = 0u64;
         for delivery in batch.drain(..) {
             // A packet id skipped because its message was not sent is harmless.
@@ -459,6 +459,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 _ => self.store.next_pkid(),
             };
             if !self.encode_delivery(&delivery, pkid, false) {
+                // Dropped as if sent [MQTT-3.1.2-25]: its place in the window is free again,
+                // so look at the outbox once more.
+                more |= delivery.qos != QoS::AtMostOnce;
                 continue;
             }
             sent += 1;
