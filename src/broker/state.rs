@@ -93,7 +93,7 @@ impl State {
     /// Takes the session of `client_id` for a new connection, creating it when needed. Clean
     /// Start discards any previous state [MQTT-3.1.2-4]; otherwise an existing session is
     /// resumed [MQTT-3.1.2-5]. A will still waiting for its delay is cancelled
-    /// [MQTT-3.1.3-9].
+    /// [MQTT-3.1.3-9], or, when Clean Start ends its session, published now.
     pub fn claim_session(
         &mut self,
         client_id: &ClientId,
@@ -105,7 +105,13 @@ impl State {
             return Claim::Busy(holder);
         }
         if clean_start {
-            self.discard_session(client_id);
+            // Clean Start ends the old session, and a will still waiting for its delay goes
+            // with it: the delay or the session's end, whichever is first [MQTT-3.1.2-8].
+            if let Some(will) = self.discard_session(client_id) {
+                let mut message = will.message;
+                message.expiry = will.expiry_interval.map(super::packet::Expiry::after);
+                self.publish(&message);
+            }
         }
         let session_present = self.sessions.contains_key(client_id);
         let session = self
