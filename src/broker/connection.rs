@@ -246,7 +246,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
 /// What the client accepts, from its CONNECT (3.1.1 clients: no limits).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ClientLimits {
-    /// Receive Maximum: QoS 1/2 PUBLISH packets unacknowledged at once [MQTT-3.3.4-7].
+    /// Receive Maximum: QoS 1/2 PUBLISH packets unacknowledged at once [MQTT-3.3.4-9].
     pub receive_maximum: u16,
     /// Maximum Packet Size [MQTT-3.1.2-24].
     pub maximum_packet_size: usize,
@@ -437,7 +437,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     }
 
     /// How many more QoS 1/2 messages may be sent before the client acknowledges some: the
-    /// broker's in-flight limit and the client's Receive Maximum [MQTT-3.3.4-7].
+    /// broker's in-flight limit and the client's Receive Maximum [MQTT-3.3.4-9].
     fn send_window(&self) -> usize {
         self.broker
             .config

@@ -116,7 +116,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             return Err(violation(
                 reason::RECEIVE_MAXIMUM_EXCEEDED,
                 format!(
-                    "more than the Receive Maximum of {} QoS 2 messages unreleased [MQTT-3.3.4-8]",
+                    "more than the Receive Maximum of {} QoS 2 messages unreleased (§3.3.4)",
                     self.broker.config.receive_maximum
                 ),
             ));
