@@ -1,8 +1,9 @@
-//! A load generator for MQTT 3.1.1 brokers — mqttkit's own or any other, side by side.
+//! A load generator for MQTT 3.1.1 and MQTT 5 brokers — mqttkit's own or any other, side by side.
 //!
 //! It speaks MQTT over raw tokio `TcpStream`s, encoding and decoding with
-//! `rumqttc::mqttbytes::v4`, and batches many packets per `write_all`, so the broker rather than
-//! the generator is the bottleneck (rumqttc's `AsyncClient` flushes once per message).
+//! `rumqttc::mqttbytes::v4` (`--protocol 4`, the default) or `rumqttc::v5::mqttbytes::v5`
+//! (`--protocol 5`), and batches many packets per `write_all`, so the broker rather than the
+//! generator is the bottleneck (rumqttc's `AsyncClient` flushes once per message).
 //!
 //! ```text
 //! # Throughput: subscribers subscribe to bench/# first, then the publishers send M messages in
@@ -22,6 +23,10 @@
 //! expects all M messages; `messages_received` is the sum over subscribers, and `seconds` runs
 //! from the first publish to the last delivery.
 //!
+//! Both modes take `--protocol 4|5` (default 4: MQTT 3.1.1). At 5 the generator sends the same
+//! packets in MQTT 5 form (clean start, no properties), and a QoS 1 publisher keeps at most
+//! min(`--window`, the Receive Maximum in the broker's CONNACK) publishes unacknowledged.
+//!
 //! `scripts/bench-broker.sh` runs it against mqttkit's broker and mosquitto in turn.
 
 use std::collections::HashMap;
@@ -29,9 +34,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
-use rumqttc::mqttbytes::v4::{Connect, Packet, PubAck, Publish, Subscribe};
-use rumqttc::mqttbytes::{Error as MqttError, QoS};
+use bytes::{Bytes, BytesMut};
+use rumqttc::mqttbytes::{v4, QoS};
+use rumqttc::v5::mqttbytes as mqtt5;
+use rumqttc::v5::mqttbytes::v5;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::TcpStream;
@@ -92,44 +98,250 @@ impl Opts {
             .cloned()
             .ok_or_else(|| "--addr HOST:PORT is required".into())
     }
-}
 
-/// Reads the next packet, pulling more bytes from `reader` into `buf` as needed; `None` at EOF.
-async fn read_packet<R: AsyncRead + Unpin>(
-    reader: &mut R,
-    buf: &mut BytesMut,
-) -> Result<Option<Packet>> {
-    loop {
-        match Packet::read(buf, MAX_PACKET) {
-            Ok(packet) => return Ok(Some(packet)),
-            Err(MqttError::InsufficientBytes(_)) => {
-                buf.reserve(64 * 1024);
-                if reader.read_buf(buf).await? == 0 {
-                    return Ok(None);
-                }
-            }
-            Err(e) => return Err(format!("decoding: {e:?}").into()),
+    fn protocol(&self) -> Result<Proto> {
+        match self.get("protocol", 4u8)? {
+            4 => Ok(Proto::V4),
+            5 => Ok(Proto::V5),
+            _ => Err("--protocol must be 4 or 5".into()),
         }
     }
 }
 
+/// The protocol spoken: encodes the few packets the generator sends and decodes what it gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Proto {
+    /// MQTT 3.1.1 (`rumqttc::mqttbytes::v4`).
+    V4,
+    /// MQTT 5 (`rumqttc::v5::mqttbytes::v5`).
+    V5,
+}
+
+/// What arrived, in either protocol; anything else the generator does not expect is `Other`.
+#[derive(Debug)]
+enum Incoming {
+    /// A successful CONNACK, with the Receive Maximum it announced (MQTT 5; absent means 65,535).
+    ConnAck {
+        receive_max: Option<u16>,
+    },
+    SubAck,
+    Publish {
+        qos: QoS,
+        pkid: u16,
+    },
+    /// A successful PUBACK (at MQTT 5, reason Success or No Matching Subscribers).
+    PubAck,
+    Other(String),
+}
+
+impl Proto {
+    fn number(self) -> u8 {
+        match self {
+            Proto::V4 => 4,
+            Proto::V5 => 5,
+        }
+    }
+
+    /// CONNECT with clean session / clean start and no properties.
+    fn write_connect(self, out: &mut BytesMut, client_id: String, keep_alive: u16) -> Result<()> {
+        match self {
+            Proto::V4 => {
+                let mut connect = v4::Connect::new(client_id);
+                connect.keep_alive = keep_alive;
+                v4::Packet::Connect(connect).write(out, MAX_PACKET)?;
+            }
+            Proto::V5 => {
+                let connect = v5::Connect {
+                    keep_alive,
+                    client_id,
+                    clean_start: true,
+                    properties: None,
+                };
+                v5::Packet::Connect(connect, None, None).write(out, Self::max())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// SUBSCRIBE to one filter (no options, no properties).
+    fn write_subscribe(self, out: &mut BytesMut, filter: &str, qos: QoS, pkid: u16) -> Result<()> {
+        match self {
+            Proto::V4 => {
+                let mut request = v4::Subscribe::new(filter, qos);
+                request.pkid = pkid;
+                v4::Packet::Subscribe(request).write(out, MAX_PACKET)?;
+            }
+            Proto::V5 => {
+                let mut request = v5::Subscribe::new(v5::Filter::new(filter, v5_qos(qos)), None);
+                request.pkid = pkid;
+                v5::Packet::Subscribe(request).write(out, Self::max())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// PUBLISH (no DUP, no RETAIN, no properties); `pkid` is ignored at QoS 0.
+    fn write_publish(
+        self,
+        out: &mut BytesMut,
+        topic: &str,
+        payload: &Bytes,
+        qos: QoS,
+        pkid: u16,
+    ) -> Result<()> {
+        let pkid = if qos == QoS::AtMostOnce { 0 } else { pkid };
+        match self {
+            Proto::V4 => {
+                let mut publish = v4::Publish::from_bytes(topic, qos, payload.clone());
+                publish.pkid = pkid;
+                v4::Packet::Publish(publish).write(out, MAX_PACKET)?;
+            }
+            Proto::V5 => {
+                let publish = v5::Publish {
+                    qos: v5_qos(qos),
+                    topic: Bytes::copy_from_slice(topic.as_bytes()),
+                    pkid,
+                    payload: payload.clone(),
+                    ..Default::default()
+                };
+                v5::Packet::Publish(publish).write(out, Self::max())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// PUBACK (at MQTT 5, reason Success, which is the short 4-byte form).
+    fn write_puback(self, out: &mut BytesMut, pkid: u16) -> Result<()> {
+        match self {
+            Proto::V4 => {
+                v4::Packet::PubAck(v4::PubAck::new(pkid)).write(out, MAX_PACKET)?;
+            }
+            Proto::V5 => {
+                v5::Packet::PubAck(v5::PubAck::new(pkid, None)).write(out, Self::max())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes the next packet in `buf`; `None` when `buf` does not hold a whole one yet.
+    fn read(self, buf: &mut BytesMut) -> Result<Option<Incoming>> {
+        match self {
+            Proto::V4 => match v4::Packet::read(buf, MAX_PACKET) {
+                Ok(v4::Packet::ConnAck(ack)) if ack.code == v4::ConnectReturnCode::Success => {
+                    Ok(Some(Incoming::ConnAck { receive_max: None }))
+                }
+                Ok(v4::Packet::SubAck(_)) => Ok(Some(Incoming::SubAck)),
+                Ok(v4::Packet::Publish(p)) => Ok(Some(Incoming::Publish {
+                    qos: p.qos,
+                    pkid: p.pkid,
+                })),
+                Ok(v4::Packet::PubAck(_)) => Ok(Some(Incoming::PubAck)),
+                Ok(other) => Ok(Some(Incoming::Other(format!("{other:?}")))),
+                Err(rumqttc::mqttbytes::Error::InsufficientBytes(_)) => Ok(None),
+                Err(e) => Err(format!("decoding: {e:?}").into()),
+            },
+            Proto::V5 => match v5::Packet::read(buf, Self::max()) {
+                Ok(v5::Packet::ConnAck(ack)) if ack.code == v5::ConnectReturnCode::Success => {
+                    Ok(Some(Incoming::ConnAck {
+                        receive_max: Some(
+                            ack.properties
+                                .and_then(|p| p.receive_max)
+                                .unwrap_or(u16::MAX),
+                        ),
+                    }))
+                }
+                Ok(v5::Packet::SubAck(_)) => Ok(Some(Incoming::SubAck)),
+                Ok(v5::Packet::Publish(p)) => Ok(Some(Incoming::Publish {
+                    qos: match p.qos {
+                        mqtt5::QoS::AtMostOnce => QoS::AtMostOnce,
+                        mqtt5::QoS::AtLeastOnce => QoS::AtLeastOnce,
+                        mqtt5::QoS::ExactlyOnce => QoS::ExactlyOnce,
+                    },
+                    pkid: p.pkid,
+                })),
+                Ok(v5::Packet::PubAck(ack))
+                    if matches!(
+                        ack.reason,
+                        v5::PubAckReason::Success | v5::PubAckReason::NoMatchingSubscribers
+                    ) =>
+                {
+                    Ok(Some(Incoming::PubAck))
+                }
+                Ok(other) => Ok(Some(Incoming::Other(format!("{other:?}")))),
+                Err(mqtt5::Error::InsufficientBytes(_)) => Ok(None),
+                Err(e) => Err(format!("decoding: {e:?}").into()),
+            },
+        }
+    }
+
+    fn max() -> Option<u32> {
+        Some(MAX_PACKET as u32)
+    }
+}
+
+/// An error for an unexpected packet (or end of stream).
+fn unexpected(expected: &str, got: Option<Incoming>) -> Box<dyn std::error::Error + Send + Sync> {
+    let got = match got {
+        None => "the connection closed".to_string(),
+        Some(Incoming::Other(packet)) => packet,
+        Some(packet) => format!("{packet:?}"),
+    };
+    format!("{expected}, got {got}").into()
+}
+
+fn v5_qos(qos: QoS) -> mqtt5::QoS {
+    match qos {
+        QoS::AtMostOnce => mqtt5::QoS::AtMostOnce,
+        QoS::AtLeastOnce => mqtt5::QoS::AtLeastOnce,
+        QoS::ExactlyOnce => mqtt5::QoS::ExactlyOnce,
+    }
+}
+
+/// Reads the next packet, pulling more bytes from `reader` into `buf` as needed; `None` at EOF.
+async fn read_packet<R: AsyncRead + Unpin>(
+    proto: Proto,
+    reader: &mut R,
+    buf: &mut BytesMut,
+) -> Result<Option<Incoming>> {
+    loop {
+        if let Some(packet) = proto.read(buf)? {
+            return Ok(Some(packet));
+        }
+        buf.reserve(64 * 1024);
+        if reader.read_buf(buf).await? == 0 {
+            return Ok(None);
+        }
+    }
+}
+
+/// A connection with its CONNACK received.
+struct Connected {
+    stream: TcpStream,
+    buf: BytesMut,
+    /// The broker's Receive Maximum (MQTT 5 only).
+    receive_max: Option<u16>,
+}
+
 /// Connects, sends CONNECT (clean session) and waits for a successful CONNACK.
-async fn connect(addr: &str, client_id: String, keep_alive: u16) -> Result<(TcpStream, BytesMut)> {
+async fn connect(
+    proto: Proto,
+    addr: &str,
+    client_id: String,
+    keep_alive: u16,
+) -> Result<Connected> {
     let mut stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
-    let mut connect = Connect::new(client_id);
-    connect.keep_alive = keep_alive;
     let mut buf = BytesMut::new();
-    Packet::Connect(connect).write(&mut buf, MAX_PACKET)?;
+    proto.write_connect(&mut buf, client_id, keep_alive)?;
     stream.write_all(&buf).await?;
     buf.clear();
-    match read_packet(&mut stream, &mut buf).await? {
-        Some(Packet::ConnAck(ack))
-            if ack.code == rumqttc::mqttbytes::v4::ConnectReturnCode::Success =>
-        {
-            Ok((stream, buf))
-        }
-        other => Err(format!("expected a successful CONNACK, got {other:?}").into()),
+    match read_packet(proto, &mut stream, &mut buf).await? {
+        Some(Incoming::ConnAck { receive_max }) => Ok(Connected {
+            stream,
+            buf,
+            receive_max,
+        }),
+        other => Err(unexpected("expected a successful CONNACK", other)),
     }
 }
 
@@ -149,6 +361,7 @@ struct Received {
 
 async fn throughput(o: Opts) -> Result<()> {
     let addr = o.addr()?;
+    let proto = o.protocol()?;
     let publishers: u64 = o.get("publishers", 1)?;
     let subscribers: u64 = o.get("subscribers", 1)?;
     let qos_n: u8 = o.get("qos", 0)?;
@@ -166,18 +379,21 @@ async fn throughput(o: Opts) -> Result<()> {
     // Subscribers first: each has its SUBACK before any publisher starts.
     let mut subs = Vec::new();
     for i in 0..subscribers {
-        let (mut stream, mut buf) = connect(&addr, format!("bench-sub-{i}"), 600).await?;
+        let Connected {
+            mut stream,
+            mut buf,
+            ..
+        } = connect(proto, &addr, format!("bench-sub-{i}"), 600).await?;
         let mut out = BytesMut::new();
-        let mut request = Subscribe::new("bench/#", qos);
-        request.pkid = 1; // Subscribe::new leaves 0, which is malformed [MQTT-2.3.1-1]
-        Packet::Subscribe(request).write(&mut out, MAX_PACKET)?;
+        // pkid 1: 0 is malformed [MQTT-2.3.1-1]
+        proto.write_subscribe(&mut out, "bench/#", qos, 1)?;
         stream.write_all(&out).await?;
-        match read_packet(&mut stream, &mut buf).await? {
-            Some(Packet::SubAck(_)) => {}
-            other => return Err(format!("expected SUBACK, got {other:?}").into()),
+        match read_packet(proto, &mut stream, &mut buf).await? {
+            Some(Incoming::SubAck) => {}
+            other => return Err(unexpected("expected SUBACK", other)),
         }
         subs.push(tokio::spawn(subscribe(
-            stream, buf, messages, timeout, stall,
+            proto, stream, buf, messages, timeout, stall,
         )));
     }
 
@@ -185,20 +401,24 @@ async fn throughput(o: Opts) -> Result<()> {
     let start_line = Arc::new(Barrier::new(publishers as usize + 1));
     let mut pubs = Vec::new();
     for i in 0..publishers {
-        let (stream, buf) = connect(&addr, format!("bench-pub-{i}"), 600).await?;
+        let c = connect(proto, &addr, format!("bench-pub-{i}"), 600).await?;
         let count = messages / publishers + u64::from(i < messages % publishers);
         let job = PublishJob {
+            proto,
             topic: format!("bench/{i}"),
-            payload: vec![b'x'; size],
+            payload: Bytes::from(vec![b'x'; size]),
             qos,
             count,
-            window,
+            // The broker's Receive Maximum bounds what may be unacknowledged [MQTT-3.3.4-7].
+            window: c
+                .receive_max
+                .map_or(window, |m| window.min(usize::from(m).max(1))),
             batch,
         };
         let start_line = start_line.clone();
         pubs.push(tokio::spawn(async move {
             start_line.wait().await;
-            job.run(stream, buf).await
+            job.run(c.stream, c.buf).await
         }));
     }
     start_line.wait().await;
@@ -225,16 +445,18 @@ async fn throughput(o: Opts) -> Result<()> {
     } else {
         0.0
     };
+    let protocol = proto.number();
     println!(
-        "{{\"mode\":\"throughput\",\"qos\":{qos_n},\"publishers\":{publishers},\"subscribers\":{subscribers},\"size\":{size},\"messages_sent\":{sent},\"messages_received\":{received},\"seconds\":{seconds:.4},\"rate\":{rate:.0}}}"
+        "{{\"mode\":\"throughput\",\"protocol\":{protocol},\"qos\":{qos_n},\"publishers\":{publishers},\"subscribers\":{subscribers},\"size\":{size},\"messages_sent\":{sent},\"messages_received\":{received},\"seconds\":{seconds:.4},\"rate\":{rate:.0}}}"
     );
     Ok(())
 }
 
 /// One publisher's share of the work.
 struct PublishJob {
+    proto: Proto,
     topic: String,
-    payload: Vec<u8>,
+    payload: Bytes,
     qos: QoS,
     count: u64,
     window: usize,
@@ -246,6 +468,7 @@ impl PublishJob {
     /// unacknowledged, and it returns once all are acknowledged. Returns how many it sent, and
     /// the connection's write half.
     async fn run(self, stream: TcpStream, mut buf: BytesMut) -> Result<(u64, OwnedWriteHalf)> {
+        let proto = self.proto;
         let (mut reader, mut writer) = stream.into_split();
         let credit = Arc::new(Semaphore::new(self.window));
         let acks = (self.qos == QoS::AtLeastOnce).then(|| {
@@ -253,12 +476,14 @@ impl PublishJob {
             tokio::spawn(async move {
                 let mut acked = 0;
                 while acked < expected {
-                    match read_packet(&mut reader, &mut buf).await? {
-                        Some(Packet::PubAck(_)) => {
+                    match read_packet(proto, &mut reader, &mut buf).await? {
+                        Some(Incoming::PubAck) => {
                             acked += 1;
                             credit.add_permits(1);
                         }
-                        Some(other) => return Err(format!("publisher got {other:?}").into()),
+                        Some(other) => {
+                            return Err(unexpected("publisher expected PUBACK", Some(other)))
+                        }
                         None => return Err("broker closed a publisher's connection".into()),
                     }
                 }
@@ -266,8 +491,9 @@ impl PublishJob {
             })
         });
 
-        let mut publish = Publish::new(self.topic.as_str(), self.qos, self.payload);
-        let mut out = BytesMut::with_capacity(self.batch * (publish.size() + 2));
+        // A 7-byte topic and a short remaining length: about 13 bytes besides the payload.
+        let packet_size = self.topic.len() + self.payload.len() + 16;
+        let mut out = BytesMut::with_capacity(self.batch * packet_size);
         let mut pkid: u16 = 0;
         let mut sent = 0;
         while sent < self.count {
@@ -284,9 +510,8 @@ impl PublishJob {
             for _ in 0..n {
                 if self.qos != QoS::AtMostOnce {
                     pkid = pkid % u16::MAX + 1;
-                    publish.pkid = pkid;
                 }
-                Packet::Publish(publish.clone()).write(&mut out, MAX_PACKET)?;
+                proto.write_publish(&mut out, &self.topic, &self.payload, self.qos, pkid)?;
             }
             writer.write_all(&out).await?;
             out.clear();
@@ -303,6 +528,7 @@ impl PublishJob {
 /// Counts deliveries until `expected` arrived, `timeout` passed, or nothing came for `stall`;
 /// acknowledges QoS 1 deliveries, one write per read.
 async fn subscribe(
+    proto: Proto,
     stream: TcpStream,
     mut buf: BytesMut,
     expected: u64,
@@ -318,17 +544,15 @@ async fn subscribe(
     };
     while got.count < expected {
         // Decode everything already buffered, then acknowledge it in one write.
-        loop {
-            match Packet::read(&mut buf, MAX_PACKET) {
-                Ok(Packet::Publish(p)) => {
+        while let Some(packet) = proto.read(&mut buf)? {
+            match packet {
+                Incoming::Publish { qos, pkid } => {
                     got.count += 1;
-                    if p.qos == QoS::AtLeastOnce {
-                        Packet::PubAck(PubAck::new(p.pkid)).write(&mut acks, MAX_PACKET)?;
+                    if qos == QoS::AtLeastOnce {
+                        proto.write_puback(&mut acks, pkid)?;
                     }
                 }
-                Ok(other) => return Err(format!("subscriber got {other:?}").into()),
-                Err(MqttError::InsufficientBytes(_)) => break,
-                Err(e) => return Err(format!("decoding: {e:?}").into()),
+                other => return Err(unexpected("subscriber expected PUBLISH", Some(other))),
             }
         }
         if !acks.is_empty() {
@@ -361,14 +585,15 @@ async fn subscribe(
 
 async fn idle(o: Opts) -> Result<()> {
     let addr = o.addr()?;
+    let proto = o.protocol()?;
     let connections: usize = o.get("connections", 1000)?;
     let hold: f64 = o.get("hold", 0.0)?;
     let mut held = Vec::with_capacity(connections);
     for i in 0..connections {
-        let (stream, _) = connect(&addr, format!("idle-{}-{i}", std::process::id()), 0)
+        let c = connect(proto, &addr, format!("idle-{}-{i}", std::process::id()), 0)
             .await
             .map_err(|e| format!("connection {i}: {e}"))?;
-        held.push(stream);
+        held.push(c.stream);
     }
     println!("ready");
     if hold > 0.0 {

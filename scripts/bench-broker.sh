@@ -2,16 +2,18 @@
 # Broker throughput and memory: mqttkit's bundled broker against a private mosquitto, side by
 # side in the same run (see docs/performance.md for how to read the output).
 #
-# For each case (QoS 0 and 1; 1 and 10 publishers → 1 subscriber; 64-byte payloads) it runs
-# examples/broker_load.rs against each broker alternately, REPEATS times, and prints the median
-# rate of each, their ratio (mqttkit/mosquitto) and the broker CPU time per message. It does so
-# twice: first with each broker pinned to core 0 and the generator to core 1 (a one-core
-# comparison), then unpinned (brokers and generator share both cores). Last, memory: broker
-# RSS before and after holding IDLE_CONNS idle connections, on fresh broker processes.
+# For each case (QoS 0 and 1; 1 and 10 publishers → 1 subscriber; 64-byte payloads) and each
+# protocol (MQTT 3.1.1 and MQTT 5) it runs examples/broker_load.rs against each broker
+# alternately, REPEATS times, and prints, per protocol, the median rate of each, their ratio
+# (mqttkit/mosquitto) and the broker CPU time per message. It does so twice: first with each
+# broker pinned to core 0 and the generator to core 1 (a one-core comparison), then unpinned
+# (brokers and generator share both cores). Last, memory: broker RSS before and after holding
+# IDLE_CONNS idle connections, on fresh broker processes, at each protocol.
 #
 # Settings (environment): REPEATS (5), MSGS_QOS0 (2000000), MSGS_QOS1 (300000), SIZE (64),
-# IDLE_CONNS (5000), PASSES ("pinned unpinned"), OUT (target/bench-broker: raw results), QUEUE
-# (each broker's per-client queue limit: 1000000, or MSGS_QOS0 when larger, so neither drops).
+# IDLE_CONNS (5000), PASSES ("pinned unpinned"), PROTOCOLS ("4 5": 4 is MQTT 3.1.1, 5 is MQTT 5),
+# OUT (target/bench-broker: raw results), QUEUE (each broker's per-client queue limit: 1000000,
+# or MSGS_QOS0 when larger, so neither drops).
 # Only 127.0.0.1 is used; mosquitto runs privately on a free port (never 1883), and both brokers
 # are stopped on exit.
 set -euo pipefail
@@ -23,9 +25,16 @@ MSGS_QOS1=${MSGS_QOS1:-300000}
 SIZE=${SIZE:-64}
 IDLE_CONNS=${IDLE_CONNS:-5000}
 PASSES=${PASSES:-"pinned unpinned"}
+PROTOCOLS=${PROTOCOLS:-"4 5"}
 OUT=${OUT:-target/bench-broker}
 QUEUE=${QUEUE:-$((MSGS_QOS0 > 1000000 ? MSGS_QOS0 : 1000000))}
 CASES=("0 1" "0 10" "1 1" "1 10") # "QOS PUBLISHERS"
+for proto in $PROTOCOLS; do
+  case $proto in 4 | 5) ;; *) echo "PROTOCOLS: $proto is not 4 or 5" >&2; exit 1 ;; esac
+done
+PROTOCOLS=$(printf '%s\n' $PROTOCOLS | sort -nu | paste -sd ' ') # 3.1.1 first
+
+proto_name() { if [ "$1" = 4 ]; then echo "MQTT 3.1.1"; else echo "MQTT 5"; fi; }
 
 command -v mosquitto >/dev/null || { echo "mosquitto is not installed (apt-get install -y mosquitto)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset is not installed (util-linux)" >&2; exit 1; }
@@ -40,7 +49,7 @@ GEN="$WORK/broker_load"
 ulimit -n "$(ulimit -Hn)"
 TICK=$(getconf CLK_TCK)
 RESULTS="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).tsv"
-printf 'pass\tqos\tpublishers\tbroker\trepeat\tsent\treceived\tseconds\trate\tcpu_seconds\n' >"$RESULTS"
+printf 'pass\tprotocol\tqos\tpublishers\tbroker\trepeat\tsent\treceived\tseconds\trate\tcpu_seconds\n' >"$RESULTS"
 
 MK_PID="" MQ_PID="" GEN_PID=""
 cleanup() {
@@ -126,19 +135,19 @@ median() { # reads numbers on stdin
   sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 
-# run_one PASS BROKER QOS PUBLISHERS REPEAT GEN_PREFIX...
+# run_one PASS PROTOCOL BROKER QOS PUBLISHERS REPEAT GEN_PREFIX...
 run_one() {
-  local pass=$1 broker=$2 qos=$3 pubs=$4 rep=$5
-  shift 5
+  local pass=$1 proto=$2 broker=$3 qos=$4 pubs=$5 rep=$6
+  shift 6
   local pid port msgs
   if [ "$broker" = mqttkit ]; then pid=$MK_PID port=$MK_PORT; else pid=$MQ_PID port=$MQ_PORT; fi
   if [ "$qos" = 0 ]; then msgs=$MSGS_QOS0; else msgs=$MSGS_QOS1; fi
   local before after line
   before=$(cpu_ticks "$pid")
-  line=$("$@" timeout 120 "$GEN" throughput --addr "127.0.0.1:$port" --publishers "$pubs" \
+  line=$("$@" timeout 120 "$GEN" throughput --addr "127.0.0.1:$port" --protocol "$proto" --publishers "$pubs" \
     --subscribers 1 --qos "$qos" --size "$SIZE" --messages "$msgs" 2>>"$WORK/gen.err" || true)
   if ! kill -0 "$pid" 2>/dev/null; then
-    echo "!! $broker (pid $pid) died during qos$qos $pubs→1 (repeat $rep); see below" >&2
+    echo "!! $broker (pid $pid) died during v$proto qos$qos $pubs→1 (repeat $rep); see below" >&2
     cat "$WORK/mk.err" "$WORK/mq.err" >&2 2>/dev/null || true
     exit 1
   fi
@@ -153,27 +162,34 @@ run_one() {
   seconds=$(json_field seconds "$line")
   rate=$(json_field rate "$line")
   cpu=$(awk -v t=$((after - before)) -v hz="$TICK" 'BEGIN {printf "%.2f", t / hz}')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$qos" "$pubs" "$broker" "$rep" \
-    "$sent" "$received" "$seconds" "$rate" "$cpu" >>"$RESULTS"
-  printf '  %-9s qos%s %2s→1  rep %s: %8s msg/s  received %s/%s  %ss  broker cpu %ss\n' \
-    "$broker" "$qos" "$pubs" "$rep" "$rate" "$received" "$sent" "$seconds" "$cpu"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$proto" "$qos" "$pubs" "$broker" \
+    "$rep" "$sent" "$received" "$seconds" "$rate" "$cpu" >>"$RESULTS"
+  printf '  %-9s v%s qos%s %2s→1  rep %s: %8s msg/s  received %s/%s  %ss  broker cpu %ss\n' \
+    "$broker" "$proto" "$qos" "$pubs" "$rep" "$rate" "$received" "$sent" "$seconds" "$cpu"
   if [ "$received" != "$sent" ] || [ "$sent" != "$msgs" ]; then
-    echo "  !! $broker delivered $received of $sent (asked $msgs)" >&2
+    echo "  !! $broker (v$proto) delivered $received of $sent (asked $msgs)" >&2
   fi
 }
 
-stat_of() { # stat_of PASS QOS PUBS BROKER COLUMN
-  awk -F'\t' -v p="$1" -v q="$2" -v n="$3" -v b="$4" -v c="$5" \
-    '$1 == p && $2 == q && $3 == n && $4 == b {print $c}' "$RESULTS"
+# Columns of $RESULTS: 1 pass, 2 protocol, 3 qos, 4 publishers, 5 broker, 6 repeat, 7 sent,
+# 8 received, 9 seconds, 10 rate, 11 cpu_seconds.
+stat_of() { # stat_of PASS PROTOCOL QOS PUBS BROKER COLUMN
+  awk -F'\t' -v p="$1" -v v="$2" -v q="$3" -v n="$4" -v b="$5" -v c="$6" \
+    '$1 == p && $2 == v && $3 == q && $4 == n && $5 == b {print $c}' "$RESULTS"
 }
 
-cpu_us_per_msg() { # median over repeats of broker CPU µs per received message
-  awk -F'\t' -v p="$1" -v q="$2" -v n="$3" -v b="$4" \
-    '$1 == p && $2 == q && $3 == n && $4 == b && $7 > 0 {print $10 * 1e6 / $7}' "$RESULTS" | median
+cpu_us_per_msg() { # cpu_us_per_msg PASS PROTOCOL QOS PUBS BROKER: median over repeats of broker CPU µs per received message
+  awk -F'\t' -v p="$1" -v v="$2" -v q="$3" -v n="$4" -v b="$5" \
+    '$1 == p && $2 == v && $3 == q && $4 == n && $5 == b && $8 > 0 {print $11 * 1e6 / $8}' "$RESULTS" | median
+}
+
+lost() { # lost PASS PROTOCOL QOS PUBS BROKER: messages sent minus received, over all repeats
+  awk -F'\t' -v p="$1" -v v="$2" -v q="$3" -v n="$4" -v b="$5" \
+    '$1 == p && $2 == v && $3 == q && $4 == n && $5 == b {s += $7 - $8} END {print s + 0}' "$RESULTS"
 }
 
 echo "== $(date -u '+%F %T') UTC; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "== mosquitto $(mosquitto -h 2>/dev/null | sed -n 's/^mosquitto version //p'); repeats $REPEATS; QoS0 $MSGS_QOS0 / QoS1 $MSGS_QOS1 messages of $SIZE B; queue limit $QUEUE"
+echo "== mosquitto $(mosquitto -h 2>/dev/null | sed -n 's/^mosquitto version //p'); repeats $REPEATS; QoS0 $MSGS_QOS0 / QoS1 $MSGS_QOS1 messages of $SIZE B; queue limit $QUEUE; protocols $PROTOCOLS"
 echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for pass in $PASSES; do
@@ -195,8 +211,10 @@ for pass in $PASSES; do
     for rep in $(seq "$REPEATS"); do
       # Alternate which broker goes first.
       if [ $((rep % 2)) = 1 ]; then order="mqttkit mosquitto"; else order="mosquitto mqttkit"; fi
-      for broker in $order; do
-        run_one "$pass" "$broker" "$qos" "$pubs" "$rep" "${GEN_PREFIX[@]}"
+      for proto in $PROTOCOLS; do
+        for broker in $order; do
+          run_one "$pass" "$proto" "$broker" "$qos" "$pubs" "$rep" "${GEN_PREFIX[@]}"
+        done
       done
     done
   done
@@ -205,50 +223,53 @@ for pass in $PASSES; do
 done
 echo "== load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo
-echo "== throughput: median messages/s received over $REPEATS runs; broker CPU µs per message"
-printf '| %-8s | %-12s | %13s | %13s | %7s | %12s | %12s | %s |\n' pass case mqttkit mosquitto ratio \
-  "mqttkit µs" "mosq. µs" "lost (mqttkit/mosq.)"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------- -------------- --------------- --------------- --------- \
-  -------------- -------------- ----------------------
-for pass in $PASSES; do
-  for c in "${CASES[@]}"; do
-    read -r qos pubs <<<"$c"
-    mk=$(stat_of "$pass" "$qos" "$pubs" mqttkit 9 | median)
-    mq=$(stat_of "$pass" "$qos" "$pubs" mosquitto 9 | median)
-    ratio=$(awk -v a="$mk" -v b="$mq" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}')
-    lost_mk=$(awk -F'\t' -v p="$pass" -v q="$qos" -v n="$pubs" '$1 == p && $2 == q && $3 == n && $4 == "mqttkit" {s += $6 - $7} END {print s + 0}' "$RESULTS")
-    lost_mq=$(awk -F'\t' -v p="$pass" -v q="$qos" -v n="$pubs" '$1 == p && $2 == q && $3 == n && $4 == "mosquitto" {s += $6 - $7} END {print s + 0}' "$RESULTS")
-    printf '| %-8s | QoS%s %2s→1    | %13.0f | %13.0f | %6sx | %12.2f | %12.2f | %s / %s |\n' "$pass" "$qos" "$pubs" \
-      "$mk" "$mq" "$ratio" "$(cpu_us_per_msg "$pass" "$qos" "$pubs" mqttkit)" \
-      "$(cpu_us_per_msg "$pass" "$qos" "$pubs" mosquitto)" "$lost_mk" "$lost_mq"
+for proto in $PROTOCOLS; do
+  echo
+  echo "== throughput, $(proto_name "$proto"): median messages/s received over $REPEATS runs; broker CPU µs per message"
+  printf '| %-8s | %-12s | %13s | %13s | %7s | %12s | %12s | %s |\n' pass case mqttkit mosquitto ratio \
+    "mqttkit µs" "mosq. µs" "lost (mqttkit/mosq.)"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------- -------------- --------------- --------------- --------- \
+    -------------- -------------- ----------------------
+  for pass in $PASSES; do
+    for c in "${CASES[@]}"; do
+      read -r qos pubs <<<"$c"
+      mk=$(stat_of "$pass" "$proto" "$qos" "$pubs" mqttkit 10 | median)
+      mq=$(stat_of "$pass" "$proto" "$qos" "$pubs" mosquitto 10 | median)
+      ratio=$(awk -v a="$mk" -v b="$mq" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}')
+      printf '| %-8s | QoS%s %2s→1    | %13.0f | %13.0f | %6sx | %12.2f | %12.2f | %s / %s |\n' "$pass" "$qos" "$pubs" \
+        "$mk" "$mq" "$ratio" "$(cpu_us_per_msg "$pass" "$proto" "$qos" "$pubs" mqttkit)" \
+        "$(cpu_us_per_msg "$pass" "$proto" "$qos" "$pubs" mosquitto)" \
+        "$(lost "$pass" "$proto" "$qos" "$pubs" mqttkit)" "$(lost "$pass" "$proto" "$qos" "$pubs" mosquitto)"
+    done
   done
 done
 echo "raw results: $RESULTS"
 
 echo
-echo "== memory: broker RSS before and after $IDLE_CONNS idle connections (fresh brokers)"
-start_mqttkit
-start_mosquitto
-sleep 0.5
-for broker in mqttkit mosquitto; do
-  if [ "$broker" = mqttkit ]; then pid=$MK_PID port=$MK_PORT; else pid=$MQ_PID port=$MQ_PORT; fi
-  before=$(rss_kb "$pid")
-  "$GEN" idle --addr "127.0.0.1:$port" --connections "$IDLE_CONNS" --hold 600 >"$WORK/idle.out" 2>>"$WORK/gen.err" &
-  GEN_PID=$!
-  for _ in $(seq 1200); do
-    grep -q ready "$WORK/idle.out" && break
-    kill -0 "$GEN_PID" 2>/dev/null || { echo "idle generator failed: $(tail -3 "$WORK/gen.err")" >&2; exit 1; }
-    sleep 0.05
+echo "== memory: broker RSS before and after $IDLE_CONNS idle connections (fresh brokers for each protocol)"
+for proto in $PROTOCOLS; do
+  start_mqttkit
+  start_mosquitto
+  sleep 0.5
+  for broker in mqttkit mosquitto; do
+    if [ "$broker" = mqttkit ]; then pid=$MK_PID port=$MK_PORT; else pid=$MQ_PID port=$MQ_PORT; fi
+    before=$(rss_kb "$pid")
+    "$GEN" idle --addr "127.0.0.1:$port" --protocol "$proto" --connections "$IDLE_CONNS" --hold 600 >"$WORK/idle.out" 2>>"$WORK/gen.err" &
+    GEN_PID=$!
+    for _ in $(seq 1200); do
+      grep -q ready "$WORK/idle.out" && break
+      kill -0 "$GEN_PID" 2>/dev/null || { echo "idle generator failed: $(tail -3 "$WORK/gen.err")" >&2; exit 1; }
+      sleep 0.05
+    done
+    sleep 1
+    after=$(rss_kb "$pid")
+    kill "$GEN_PID"
+    wait "$GEN_PID" 2>/dev/null || true
+    GEN_PID=""
+    sleep 1
+    closed=$(rss_kb "$pid")
+    printf '  %-9s v%s RSS %6d kB → %6d kB with %d connections: %6.0f B per connection (%d kB after they closed)\n' \
+      "$broker" "$proto" "$before" "$after" "$IDLE_CONNS" "$(awk -v a="$after" -v b="$before" -v n="$IDLE_CONNS" 'BEGIN {print (a - b) * 1024 / n}')" "$closed"
   done
-  sleep 1
-  after=$(rss_kb "$pid")
-  kill "$GEN_PID"
-  wait "$GEN_PID" 2>/dev/null || true
-  GEN_PID=""
-  sleep 1
-  closed=$(rss_kb "$pid")
-  printf '  %-9s RSS %6d kB → %6d kB with %d connections: %6.0f B per connection (%d kB after they closed)\n' \
-    "$broker" "$before" "$after" "$IDLE_CONNS" "$(awk -v a="$after" -v b="$before" -v n="$IDLE_CONNS" 'BEGIN {print (a - b) * 1024 / n}')" "$closed"
+  stop_brokers
 done
-stop_brokers
