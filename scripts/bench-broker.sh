@@ -13,7 +13,8 @@
 # Settings (environment): REPEATS (5), MSGS_QOS0 (2000000), MSGS_QOS1 (300000), SIZE (64),
 # IDLE_CONNS (5000), PASSES ("pinned unpinned"), PROTOCOLS ("4 5": 4 is MQTT 3.1.1, 5 is MQTT 5),
 # OUT (target/bench-broker: raw results), QUEUE (each broker's per-client queue limit: 1000000,
-# or MSGS_QOS0 when larger, so neither drops).
+# or MSGS_QOS0 when larger, so neither drops), MQTTKIT_BIN (the mqttkit binary to measure, e.g. an
+# older build for a before/after comparison; default target/release/mqttkit).
 # Only 127.0.0.1 is used; mosquitto runs privately on a free port (never 1883), and both brokers
 # are stopped on exit.
 set -euo pipefail
@@ -43,7 +44,8 @@ cargo build --release --examples --bin mqttkit
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 # Private copies: a rebuild during the run must not swap the binaries under us.
-cp target/release/mqttkit target/release/examples/broker_load "$WORK/"
+cp "${MQTTKIT_BIN:-target/release/mqttkit}" "$WORK/mqttkit"
+cp target/release/examples/broker_load "$WORK/"
 MQTTKIT="$WORK/mqttkit"
 GEN="$WORK/broker_load"
 ulimit -n "$(ulimit -Hn)"
