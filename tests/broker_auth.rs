@@ -178,3 +178,89 @@ fn passwd_rejects_empty_password_and_deletes_users() {
     assert!(status.success());
     assert!(!PasswordFile::load(&file).unwrap().contains("eve"));
 }
+
+/// A CONNECT built by hand at protocol `level` (4 or 5) for user "carol" with `password`, any
+/// bytes: rumqttc's clients only send UTF-8 passwords.
+fn connect_with_binary_password(level: u8, password: &[u8]) -> Vec<u8> {
+    let mut body = vec![0, 4, b'M', b'Q', b'T', b'T', level, 0xc2, 0, 60];
+    if level == 5 {
+        body.push(0); // no properties
+    }
+    body.extend([0, 1, b'c', 0, 5]);
+    body.extend(b"carol");
+    body.extend((password.len() as u16).to_be_bytes());
+    body.extend(password);
+    let mut frame = vec![0x10];
+    let mut n = body.len();
+    loop {
+        let byte = (n % 128) as u8;
+        n /= 128;
+        frame.push(if n > 0 { byte | 0x80 } else { byte });
+        if n == 0 {
+            break;
+        }
+    }
+    frame.extend(body);
+    frame
+}
+
+/// Sends a raw CONNECT and returns the CONNACK's code; a refusal must be followed by a close.
+async fn raw_connack_code(broker: &TestBroker, connect: &[u8]) -> u8 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(broker.addr).await.unwrap();
+    stream.write_all(connect).await.unwrap();
+    let mut head = [0u8; 4];
+    tokio::time::timeout(WAIT, stream.read_exact(&mut head))
+        .await
+        .expect("CONNACK in time")
+        .expect("a CONNACK, not a close");
+    assert_eq!(head[0], 0x20, "CONNACK: {head:?}");
+    if head[3] != 0 {
+        let mut rest = Vec::new();
+        tokio::time::timeout(WAIT, stream.read_to_end(&mut rest))
+            .await
+            .expect("closed after a refusal")
+            .unwrap();
+    }
+    head[3]
+}
+
+#[tokio::test]
+async fn binary_passwords_from_mosquitto_passwd_work_at_3_1_1_and_5_mqtt_3_1_3_5() {
+    if skip_without("mosquitto_passwd") {
+        return;
+    }
+    use std::os::unix::ffi::OsStrExt;
+    let password: &[u8] = b"p\xff\xfe\x80w\x00!";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pw");
+    let status = Command::new("mosquitto_passwd")
+        .args(["-c", "-b"])
+        .arg(&file)
+        .arg("carol")
+        .arg(std::ffi::OsStr::from_bytes(&password[..5]))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let broker = auth_broker(PasswordFile::load(&file).unwrap()).await;
+    // A 300-byte password of every byte value: wrong, and answered as wrong.
+    let random: Vec<u8> = (0..300u32).map(|i| (i * 151 % 256) as u8).collect();
+    for level in [4, 5] {
+        let right = connect_with_binary_password(level, &password[..5]);
+        assert_eq!(raw_connack_code(&broker, &right).await, 0, "level {level}");
+        let wrong = connect_with_binary_password(level, password);
+        let bad_password = if level == 4 { 4 } else { 0x86 };
+        assert_eq!(
+            raw_connack_code(&broker, &wrong).await,
+            bad_password,
+            "level {level}"
+        );
+        let long = connect_with_binary_password(level, &random);
+        assert_eq!(
+            raw_connack_code(&broker, &long).await,
+            bad_password,
+            "level {level}, 300 bytes"
+        );
+    }
+    broker.stop().await;
+}

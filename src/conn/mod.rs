@@ -232,10 +232,7 @@ fn resolve_password(opts: &ConnectOpts, from_url: Option<String>) -> Result<Opti
         return Ok(from_url);
     }
     if let Some(path) = &opts.password_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("--pw-file {}", path.display()))
-            .map_err(|e| usage(format!("{e:#}")))?;
-        return Ok(Some(text.lines().next().unwrap_or_default().to_string()));
+        return password_from_file(path).map(Some);
     }
     if let Ok(p) = std::env::var("MQTTKIT_PASSWORD") {
         return Ok(Some(p));
@@ -250,6 +247,24 @@ fn resolve_password(opts: &ConnectOpts, from_url: Option<String>) -> Result<Opti
         return Ok(Some(p));
     }
     Ok(None)
+}
+
+/// The first line of a `--pw-file`, without its line ending. MQTT allows any bytes in a
+/// password, but rumqttc's clients send a UTF-8 string only: a password that is not UTF-8 is
+/// refused here as a usage error, never altered.
+fn password_from_file(path: &std::path::Path) -> Result<String> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("--pw-file {}", path.display()))
+        .map_err(|e| usage(format!("{e:#}")))?;
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    String::from_utf8(line.to_vec()).map_err(|_| {
+        usage(format!(
+            "--pw-file {}: the password is not UTF-8, and mqttkit's clients can send only UTF-8 \
+             passwords (the broker accepts any bytes)",
+            path.display()
+        ))
+    })
 }
 
 /// The broker address rumqttc wants (v4 and v5 alike): the host, or the whole URL for the
@@ -393,6 +408,22 @@ mod tests {
         assert!(usage_message(&["--will-topic", "a/#"]).contains("--will-topic"));
         assert!(usage_message(&["-L", "http://x"]).contains("-L/--url"));
         assert!(usage_message(&["--pw-file", "/nonexistent"]).contains("--pw-file"));
+    }
+
+    #[test]
+    fn pw_file_gives_its_first_line_and_refuses_what_it_cannot_send() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pw");
+        let path = file.to_str().unwrap();
+        std::fs::write(&file, "s3cr\u{e9}t\r\nsecond line\n").unwrap();
+        let c = resolve_args(&["-u", "u", "--pw-file", path]).unwrap();
+        assert_eq!(c.credentials, Some(("u".into(), "s3cr\u{e9}t".into())));
+        std::fs::write(&file, b"p\xff\xfe\n").unwrap();
+        let err = usage_message(&["-u", "u", "--pw-file", path]);
+        assert!(
+            err.contains("--pw-file") && err.contains("not UTF-8"),
+            "{err}"
+        );
     }
 
     #[test]

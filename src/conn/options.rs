@@ -93,7 +93,7 @@ pub struct ConnectOpts {
           default_missing_value = "")]
     pub password: Option<String>,
 
-    /// Read the password from the first line of this file.
+    /// Read the password from the first line of this file (UTF-8).
     #[arg(long = "pw-file", value_name = "FILE", conflicts_with = "password")]
     pub password_file: Option<PathBuf>,
 

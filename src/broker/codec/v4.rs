@@ -2,7 +2,8 @@
 //! checks that codec leaves out but the specification requires of a server (CONNECT's reserved
 //! flag and protocol level, U+0000 in strings, reserved SUBSCRIBE option bits, empty
 //! UNSUBSCRIBE, packet id 0), and the translation to and from the broker's packet types.
-//! rumqttc's types stay in this file.
+//! rumqttc's types stay in this file. CONNECT's password is binary data (§3.1.3.5) where
+//! rumqttc reads a UTF-8 string, so this file takes it out of the frame before rumqttc sees it.
 
 use bytes::{BufMut, Bytes, BytesMut};
 use rumqttc::mqttbytes;
@@ -16,8 +17,9 @@ use crate::broker::packet::{
 use crate::framing;
 use crate::reason;
 
-/// Checks CONNECT's variable header before rumqttc parses it (`body` is past the fixed header).
-fn check_connect(body: &[u8]) -> Result<(), DecodeError> {
+/// Checks CONNECT's variable header before rumqttc parses it (`body` is past the fixed header),
+/// and returns where the password lies in `body`, if it has one.
+fn check_connect(body: &[u8]) -> Result<Option<std::ops::Range<usize>>, DecodeError> {
     let mut r = Reader::new(body);
     r.raw_field()?;
     let level = r.u8()?;
@@ -36,7 +38,20 @@ fn check_connect(body: &[u8]) -> Result<(), DecodeError> {
             "CONNECT password flag without username flag [MQTT-3.1.2-22]",
         ));
     }
-    Ok(())
+    if flags & 0x40 == 0 {
+        return Ok(None);
+    }
+    r.u16()?; // keep alive
+    r.raw_field()?; // client id
+    if flags & 0x04 != 0 {
+        r.raw_field()?; // will topic
+        r.raw_field()?; // will message
+    }
+    r.raw_field()?; // user name
+    let len = usize::from(r.u16()?);
+    let start = body.len() - r.remaining();
+    r.take(len)?;
+    Ok(Some(start..start + len))
 }
 
 /// Checks the reserved bits of every requested-QoS byte in SUBSCRIBE [MQTT-3.8.3-4].
@@ -71,8 +86,16 @@ pub fn decode(buf: &mut BytesMut, max: usize) -> Result<Option<Inbound>, DecodeE
         return Ok(None);
     };
     let body = &buf[header_len..size];
+    let mut password = None;
     match byte1 >> 4 {
-        1 => check_connect(body)?,
+        1 => {
+            if let Some(range) = check_connect(body)? {
+                // rumqttc wants UTF-8 there: keep the bytes, and give it ASCII of the same length.
+                let range = header_len + range.start..header_len + range.end;
+                password = Some(Bytes::copy_from_slice(&buf[range.clone()]));
+                buf[range].fill(b'x');
+            }
+        }
         8 => check_subscribe(body)?,
         15 => return Err(malformed("AUTH does not exist in MQTT 3.1.1")),
         _ => {}
@@ -81,7 +104,11 @@ pub fn decode(buf: &mut BytesMut, max: usize) -> Result<Option<Inbound>, DecodeE
         mqttbytes::Error::InsufficientBytes(_) => malformed("truncated packet"),
         other => malformed(other.to_string()),
     })?;
-    convert(packet).map(Some)
+    let mut inbound = convert(packet)?;
+    if let (Inbound::Connect(connect), Some(password)) = (&mut inbound, password) {
+        connect.password = (!password.is_empty()).then_some(p::Password(password));
+    }
+    Ok(Some(inbound))
 }
 
 fn qos(q: mqttbytes::QoS) -> QoS {
@@ -405,6 +432,46 @@ mod tests {
     fn nul_in_topic_and_invalid_utf8_are_malformed_mqtt_1_5_3() {
         assert!(decode_all(&[0x30, 5, 0, 2, b'a', 0, b'x']).is_err());
         assert!(decode_all(&[0x30, 5, 0, 2, 0xc3, 0x28, b'x']).is_err());
+    }
+
+    /// A 3.1.1 CONNECT for client id "c" with user "u" and `password`, optionally with a will.
+    fn connect_with_password(password: &[u8], will: bool) -> Vec<u8> {
+        let mut body = vec![0, 4, b'M', b'Q', b'T', b'T', 4];
+        body.push(0xc2 | if will { 0x04 } else { 0 });
+        body.extend([0, 60, 0, 1, b'c']);
+        if will {
+            body.extend([0, 1, b'w', 0, 2, 0xff, 0x00]);
+        }
+        body.extend([0, 1, b'u']);
+        body.extend((password.len() as u16).to_be_bytes());
+        body.extend(password);
+        let mut frame = BytesMut::from(&[0x10u8][..]);
+        framing::put_varint(&mut frame, body.len());
+        frame.extend_from_slice(&body);
+        frame.to_vec()
+    }
+
+    #[test]
+    fn password_is_binary_data_mqtt_3_1_3_5() {
+        let password: Vec<u8> = (0..300u32).map(|i| (i * 151 % 256) as u8).collect();
+        assert!(std::str::from_utf8(&password).is_err());
+        for will in [false, true] {
+            let Ok(Some(Inbound::Connect(c))) = decode_all(&connect_with_password(&password, will))
+            else {
+                panic!("binary password refused (will {will})");
+            };
+            assert_eq!(c.password.unwrap().0, password);
+            assert_eq!(c.username.as_deref(), Some("u"));
+            assert_eq!(c.will.is_some(), will);
+        }
+    }
+
+    #[test]
+    fn connect_ending_inside_the_password_is_malformed() {
+        let mut bytes = connect_with_password(b"secret", false);
+        bytes[1] -= 1;
+        bytes.pop();
+        assert!(matches!(decode_all(&bytes), Err(DecodeError::Malformed(_))));
     }
 
     #[test]
