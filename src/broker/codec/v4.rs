@@ -97,6 +97,20 @@ pub fn decode(buf: &mut BytesMut, max: usize) -> Result<Option<Inbound>, DecodeE
             }
         }
         8 => check_subscribe(body)?,
+        // PINGREQ and DISCONNECT have no body (§3.12.1, §3.14.1).
+        12 | 14 if size > header_len => {
+            return Err(malformed(format!(
+                "remaining length {} where MQTT 3.1.1 has 0",
+                size - header_len
+            )))
+        }
+        // PUBACK, PUBREC, PUBREL and PUBCOMP are a packet id only (§3.4.1 to §3.7.1).
+        4..=7 if size - header_len != 2 => {
+            return Err(malformed(format!(
+                "remaining length {} where MQTT 3.1.1 has 2",
+                size - header_len
+            )))
+        }
         15 => return Err(malformed("AUTH does not exist in MQTT 3.1.1")),
         _ => {}
     }
@@ -472,6 +486,28 @@ mod tests {
         bytes[1] -= 1;
         bytes.pop();
         assert!(matches!(decode_all(&bytes), Err(DecodeError::Malformed(_))));
+    }
+
+    #[test]
+    fn acks_other_than_2_bytes_and_pingreq_with_a_body_are_malformed_sections_3_4_1_3_12_1() {
+        for byte1 in [0x40u8, 0x50, 0x62, 0x70] {
+            assert!(decode_all(&[byte1, 2, 0, 1]).is_ok(), "{byte1:#x}");
+            assert!(
+                matches!(
+                    decode_all(&[byte1, 3, 0, 1, 0]),
+                    Err(DecodeError::Malformed(_))
+                ),
+                "{byte1:#x}"
+            );
+            assert!(decode_all(&[byte1, 1, 0]).is_err(), "{byte1:#x}");
+        }
+        assert!(matches!(decode_all(&[0xc0, 0]), Ok(Some(Inbound::PingReq))));
+        for byte1 in [0xc0u8, 0xe0] {
+            assert!(matches!(
+                decode_all(&[byte1, 1, 0]),
+                Err(DecodeError::Malformed(_))
+            ));
+        }
     }
 
     #[test]
