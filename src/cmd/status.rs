@@ -194,10 +194,16 @@ async fn watch(plan: Watch) -> Result<()> {
     } else {
         View::Lines
     };
+    tokio::pin!(stop);
     let deadline = plan.timeout.map(|t| tokio::time::Instant::now() + t);
+    // A signal stops the run at every stage, waiting for CONNACK included.
+    let connected = tokio::select! {
+        connected = super::connect(&plan.conn) => connected,
+        () = &mut stop => return Ok(()),
+    };
     let conn::Connection {
         client, mut events, ..
-    } = super::connect(&plan.conn).await?;
+    } = connected?;
     let filters = [plan.filter.clone()];
     client.subscribe(&filters, QoS::AtLeastOnce).await?;
     let mut presence = Presence::new(&plan.filter);
@@ -205,7 +211,6 @@ async fn watch(plan: Watch) -> Result<()> {
     let far = tokio::time::Instant::now() + Duration::from_secs(86_400 * 365 * 10);
     let timeout = tokio::time::sleep_until(deadline.unwrap_or(far));
     tokio::pin!(timeout);
-    tokio::pin!(stop);
     loop {
         let event = tokio::select! {
             () = &mut stop => {
@@ -258,7 +263,10 @@ async fn watch(plan: Watch) -> Result<()> {
                 }
                 let delay = backoff.next_delay();
                 warn!("connection lost ({e:#}); reconnecting in {delay:?}");
-                tokio::time::sleep(delay).await;
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = &mut stop => return Ok(()),
+                }
             }
         }
     }

@@ -235,10 +235,16 @@ impl Subscriber {
 
 async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
     let stop = crate::shutdown::signal();
+    tokio::pin!(stop);
     let deadline = plan.timeout.map(|t| Instant::now() + t);
+    // A signal stops the run at every stage, waiting for CONNACK included.
+    let connected = tokio::select! {
+        connected = super::connect(&plan.conn) => connected,
+        () = &mut stop => return Ok(()),
+    };
     let conn::Connection {
         client, mut events, ..
-    } = super::connect(&plan.conn).await?;
+    } = connected?;
     let max_reconnects = plan.conn.max_reconnects;
     let mut sub = Subscriber {
         printer,
@@ -251,7 +257,6 @@ async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
     let far = Instant::now() + Duration::from_secs(86_400 * 365 * 10);
     let timeout = tokio::time::sleep_until(deadline.unwrap_or(far));
     tokio::pin!(timeout);
-    tokio::pin!(stop);
     let mut burst = 0;
     loop {
         // Messages that are already here are printed without a flush each; before waiting,
@@ -321,7 +326,10 @@ async fn subscribe(plan: SubscribePlan, printer: Printer) -> Result<()> {
                 }
                 let delay = backoff.next_delay();
                 warn!("connection lost ({e:#}); reconnecting in {delay:?}");
-                tokio::time::sleep(delay).await;
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = &mut stop => return Ok(()),
+                }
             }
         }
     }
