@@ -2,7 +2,7 @@
 //! of a run on stderr.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -197,7 +197,14 @@ pub async fn show_progress(
         last = (sent, received);
         match &bar {
             Some(bar) => bar.set_message(line),
-            None => eprintln!("{line}"),
+            None => {
+                // Progress is not the run's result: when stderr cannot take it (a closed pipe,
+                // a full disk) the run goes on without it, and the report still goes to stdout.
+                if writeln!(std::io::stderr(), "{line}").is_err() {
+                    finished.cancelled().await;
+                    break;
+                }
+            }
         }
     }
     if let Some(bar) = bar {

@@ -219,7 +219,7 @@ fn print(report: &Report, json: bool) -> Result<()> {
         render::text(report)
     };
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing to stdout")
 }

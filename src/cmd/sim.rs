@@ -187,6 +187,7 @@ async fn simulate(plan: SimPlan) -> Result<()> {
         stats.clone(),
         plan.fleet.devices.len(),
         finished.clone(),
+        stop.clone(),
     ));
     if let Some(d) = plan.duration {
         let stop = stop.clone();
@@ -212,7 +213,7 @@ async fn simulate(plan: SimPlan) -> Result<()> {
     }
     stop.cancel();
     finished.cancel();
-    let _ = reporter.await;
+    let written = reporter.await.context("the output task failed")?;
     let summary = summary_line(
         &stats.snapshot(),
         plan.fleet.devices.len(),
@@ -221,36 +222,40 @@ async fn simulate(plan: SimPlan) -> Result<()> {
     crate::output::print_status(&summary);
     match first_error {
         Some(e) => Err(e),
-        None => Ok(()),
+        // A closed pipe ends with 0 in `main`, any other write error with 1.
+        None => written.context("writing to stdout"),
     }
 }
 
-/// Prints readings as JSON lines (`--json`), or a live status line on a terminal.
+/// Prints readings as JSON lines (`--json`), or a live status line on a terminal. A failed
+/// write to stdout (a closed pipe, a full disk) stops the whole run (`stop`), so devices
+/// still announce themselves offline, and is returned.
 async fn report(
     json: bool,
     mut readings: mpsc::UnboundedReceiver<Reading>,
     stats: Arc<Stats>,
     devices: usize,
     finished: CancellationToken,
-) {
+    stop: CancellationToken,
+) -> std::io::Result<()> {
     if json {
         let stdout = std::io::stdout();
         while let Some(r) = readings.recv().await {
             let mut out = stdout.lock();
             let line = PayloadFormat::Json.render(&r);
-            if out
+            let written = out
                 .write_all(&line)
                 .and_then(|()| out.write_all(b"\n"))
-                .and_then(|()| out.flush())
-                .is_err()
-            {
-                return; // stdout closed: the readings still go to the broker
+                .and_then(|()| out.flush());
+            if let Err(e) = written {
+                stop.cancel();
+                return Err(e);
             }
         }
-        return;
+        return Ok(());
     }
     if !std::io::stderr().is_terminal() {
-        return;
+        return Ok(());
     }
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(500));
@@ -261,7 +266,7 @@ async fn report(
                 let mut err = std::io::stderr().lock();
                 let _ = write!(err, "\r\x1b[K");
                 let _ = err.flush();
-                return;
+                return Ok(());
             }
         }
         let line = live_line(&stats.snapshot(), devices, started.elapsed());
