@@ -63,11 +63,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s x -l session-exp
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
@@ -76,7 +76,7 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -l color -d 'When t
 always\t'Always colour'
 never\t'Never colour'"
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s s -l stdin-file -d 'Send all of stdin as one message'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (only the `\\n` is removed; an empty line is an empty message)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s l -l stdin-line -d 'Send each line of stdin as a message (only the `\\n` is removed; an empty line is an empty message). Reconnects after a lost connection and resends what was not acknowledged (--max-reconnects to give up)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s n -l null-message -d 'Send an empty (zero-length) message'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s r -l retain -d 'Retain the message'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s d -l debug -d 'Log the protocol exchange to stderr'
@@ -102,11 +102,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s x -l session-exp
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
@@ -152,11 +152,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s x -l session-exp
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand sim" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
@@ -192,11 +192,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s x -l session-
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
@@ -288,11 +288,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
@@ -334,11 +334,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
@@ -373,11 +373,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
@@ -408,11 +408,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_s
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l username -d 'Username' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l pw-file -d 'Read the password from the first line of this file' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-payload -d 'Will payload' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-qos -d 'Will QoS' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F

@@ -94,7 +94,8 @@ pub struct PubArgs {
     pub stdin_file: bool,
 
     /// Send each line of stdin as a message (only the `\n` is removed; an empty line is an
-    /// empty message).
+    /// empty message). Reconnects after a lost connection and resends what was not
+    /// acknowledged (--max-reconnects to give up).
     #[arg(short = 'l', long = "stdin-line", group = "source")]
     pub stdin_line: bool,
 

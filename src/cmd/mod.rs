@@ -18,13 +18,17 @@ use crate::conn::{self, ConnectConfig, Connection};
 use crate::output;
 
 /// Runs `fut` on a single-threaded runtime: a client with a few connections needs no more,
-/// and it starts fastest.
+/// and it starts fastest. The runtime is then shut down without waiting for blocking
+/// threads: a read of stdin still waiting for a line (`pub -l` giving up) must not keep the
+/// process alive.
 pub(crate) fn block_on(fut: impl Future<Output = Result<()>>) -> Result<()> {
-    tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?
-        .block_on(fut)
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(fut);
+    runtime.shutdown_background();
+    result
 }
 
 /// Prints what the user should be told before connecting with `config`, if anything.

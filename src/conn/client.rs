@@ -155,9 +155,29 @@ impl Client {
 
     /// Queues a PUBLISH without waiting; fails when the request queue is full.
     pub fn try_publish(&self, topic: &str, qos: QoS, retain: bool, payload: Bytes) -> Result<()> {
-        match self {
-            Client::V311(c) => c.try_publish(topic, qos, retain, payload)?,
-            Client::V5(c) => c.try_publish(topic, qos_v5(qos), retain, payload)?,
+        self.try_publish_with(topic, qos, retain, payload, None)
+    }
+
+    /// [`Client::try_publish`] with MQTT 5 properties (ignored with 3.1.1, as in
+    /// [`Client::publish`]).
+    pub fn try_publish_with(
+        &self,
+        topic: &str,
+        qos: QoS,
+        retain: bool,
+        payload: Bytes,
+        properties: Option<&PublishProperties>,
+    ) -> Result<()> {
+        match (self, properties) {
+            (Client::V311(c), _) => c.try_publish(topic, qos, retain, payload)?,
+            (Client::V5(c), Some(p)) => c.try_publish_with_properties(
+                topic,
+                qos_v5(qos),
+                retain,
+                payload,
+                properties::outgoing(p),
+            )?,
+            (Client::V5(c), None) => c.try_publish(topic, qos_v5(qos), retain, payload)?,
         }
         Ok(())
     }

@@ -114,7 +114,8 @@ pub struct ConnectOpts {
     #[arg(long, requires = "will_topic")]
     pub will_retain: bool,
 
-    /// Give up after this many reconnection attempts (long-running commands; default: never).
+    /// Give up after this many reconnection attempts (long-running commands and pub -l;
+    /// default: never).
     #[arg(long, value_name = "N")]
     pub max_reconnects: Option<u32>,
 

@@ -1,5 +1,8 @@
 //! `mqttkit pub`: publish one message, a repeated message, or one message per stdin line, and
-//! exit only once every QoS 1/2 message is acknowledged.
+//! exit only once every QoS 1/2 message is acknowledged. One message (or `--repeat`) ends at a
+//! lost connection; `-l` reconnects ([`lines`]).
+
+mod lines;
 
 use std::io::Read;
 use std::time::Duration;
@@ -7,7 +10,6 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use rumqttc::QoS;
-use tokio::io::AsyncBufReadExt;
 
 use super::properties;
 use crate::cli::PubArgs;
@@ -94,61 +96,46 @@ pub fn run(args: PubArgs) -> Result<()> {
     super::block_on(publish(plan))
 }
 
-/// Queues every message; returns how many were queued.
-async fn produce(client: Client, plan: PublishPlan) -> Result<u64> {
-    let PublishPlan {
-        topic,
-        source,
-        qos,
-        retain,
-        repeat,
-        repeat_delay,
-        properties,
-        ..
-    } = plan;
-    let properties = properties.as_ref();
-    let mut count = 0;
-    match source {
-        Source::Payload(payload) => {
-            for i in 0..repeat {
-                if i > 0 && !repeat_delay.is_zero() {
-                    tokio::time::sleep(repeat_delay).await;
-                }
-                client
-                    .publish(&topic, qos, retain, payload.clone(), properties)
-                    .await?;
-                count += 1;
-            }
+/// Queues `payload` `repeat` times; returns how many were queued.
+async fn produce(client: Client, plan: PublishPlan, payload: Bytes) -> Result<u64> {
+    let properties = plan.properties.as_ref();
+    for i in 0..plan.repeat {
+        if i > 0 && !plan.repeat_delay.is_zero() {
+            tokio::time::sleep(plan.repeat_delay).await;
         }
-        Source::StdinLines => {
-            let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
-            let mut line = Vec::new();
-            loop {
-                line.clear();
-                if stdin.read_until(b'\n', &mut line).await? == 0 {
-                    break;
-                }
-                if line.last() == Some(&b'\n') {
-                    line.pop();
-                }
-                let payload = Bytes::copy_from_slice(&line);
-                client
-                    .publish(&topic, qos, retain, payload, properties)
-                    .await?;
-                count += 1;
-            }
-        }
+        client
+            .publish(
+                &plan.topic,
+                plan.qos,
+                plan.retain,
+                payload.clone(),
+                properties,
+            )
+            .await?;
     }
-    Ok(count)
+    Ok(plan.repeat)
 }
 
 async fn publish(plan: PublishPlan) -> Result<()> {
     let conn::Connection {
         client, mut events, ..
     } = super::connect(&plan.conn).await?;
+    let payload = match &plan.source {
+        Source::Payload(payload) => payload.clone(),
+        Source::StdinLines => {
+            let lines = lines::LinesPlan {
+                conn: &plan.conn,
+                topic: &plan.topic,
+                qos: plan.qos,
+                retain: plan.retain,
+                properties: plan.properties.as_ref(),
+            };
+            return lines::publish_lines(lines, client, events).await;
+        }
+    };
     let qos = plan.qos;
     let topic = plan.topic.clone();
-    let mut producer = Some(tokio::spawn(produce(client.clone(), plan)));
+    let mut producer = Some(tokio::spawn(produce(client.clone(), plan, payload)));
     let (mut queued, mut acked) = (None::<u64>, 0u64);
     let mut disconnecting = false;
     loop {
