@@ -35,6 +35,25 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Parses the process's arguments, exiting with clap's message (code 2) when they are
+    /// wrong. Unlike `Cli::parse`, a negative value (`-W -1`, `--rate -5`, `--sys-interval
+    /// -1s`) reaches its flag's parser, which names the flag and the valid range, instead of
+    /// being taken for an unknown flag.
+    pub fn parse_args() -> Cli {
+        Self::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::parse_args`] on the given arguments (the program name first).
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = negatives_are_values(Cli::command()).try_get_matches_from(args)?;
+        Cli::from_arg_matches(&matches)
+    }
+
     /// How much to log: the top-level `-v` count plus the subcommand's own.
     pub fn log_verbosity(&self) -> u8 {
         let own = match &self.command {
@@ -49,6 +68,22 @@ impl Cli {
         };
         self.verbose.saturating_add(own)
     }
+}
+
+/// Lets every flag that takes a value take a negative number, and every DURATION flag any
+/// value starting with `-`, so that their parsers can refuse it by name.
+fn negatives_are_values(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|arg| {
+        if !arg.get_action().takes_values() || arg.is_positional() {
+            return arg;
+        }
+        let duration = arg
+            .get_value_names()
+            .is_some_and(|names| names.iter().any(|n| n == "DURATION"));
+        arg.allow_negative_numbers(true)
+            .allow_hyphen_values(duration)
+    })
+    .mut_subcommands(negatives_are_values)
 }
 
 /// The subcommands.
@@ -751,7 +786,7 @@ pub struct BrokerRunArgs {
     pub max_queued: u32,
 
     /// How often to publish the `$SYS/broker/…` counters (0 turns them off).
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
     pub sys_interval: Duration,
 
     /// Fault injection: close every client's connection after it has sent N packets

@@ -2,11 +2,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use mqttkit::{cli::Cli, error, output};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     output::init(cli.color, cli.log_verbosity());
     match mqttkit::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -197,9 +197,12 @@ async fn simulate(plan: SimPlan) -> Result<()> {
         });
     }
     let signals = stop.clone();
+    let by_signal = CancellationToken::new();
     let signalled = crate::shutdown::signal();
+    let on_signal = by_signal.clone();
     tokio::spawn(async move {
         signalled.await;
+        on_signal.cancel();
         signals.cancel();
     });
     let mut first_error = None;
@@ -214,14 +217,18 @@ async fn simulate(plan: SimPlan) -> Result<()> {
     stop.cancel();
     finished.cancel();
     let written = reporter.await.context("the output task failed")?;
-    let summary = summary_line(
-        &stats.snapshot(),
-        plan.fleet.devices.len(),
-        started.elapsed(),
-    );
+    let snapshot = stats.snapshot();
+    let summary = summary_line(&snapshot, plan.fleet.devices.len(), started.elapsed());
     crate::output::print_status(&summary);
     match first_error {
         Some(e) => Err(e),
+        // A run that ended by itself (--duration, --count) without reaching the broker tells
+        // a CI job so; Ctrl-C is the user's choice.
+        None if snapshot.connections == 0 && !by_signal.is_cancelled() => Err(anyhow::anyhow!(
+            "no device could connect to {}:{}: nothing was sent",
+            plan.conn.host,
+            plan.conn.port
+        )),
         // A closed pipe ends with 0 in `main`, any other write error with 1.
         None => written.context("writing to stdout"),
     }

@@ -58,6 +58,10 @@ fn resolve(args: SubArgs) -> Result<(SubscribePlan, Printer)> {
     if filters.is_empty() && args.unsubscribe.is_empty() {
         return Err(usage("a topic filter is required: -t FILTER (repeatable)"));
     }
+    if args.timeout.is_some_and(|t| t.is_zero()) {
+        // mosquitto_sub refuses -W 0 too: a wait that is over before it starts.
+        return Err(usage("-W/--timeout 0: the timeout must be more than 0"));
+    }
     check_filters("-t", &filters)?;
     check_filters("-T", &args.filter_out)?;
     check_filters("-U", &args.unsubscribe)?;

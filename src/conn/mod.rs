@@ -258,6 +258,12 @@ fn password_from_file(path: &std::path::Path) -> Result<String> {
         .map_err(|e| usage(format!("{e:#}")))?;
     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        return Err(usage(format!(
+            "--pw-file {}: the first line is empty; an empty password is not sent",
+            path.display()
+        )));
+    }
     String::from_utf8(line.to_vec()).map_err(|_| {
         usage(format!(
             "--pw-file {}: the password is not UTF-8, and mqttkit's clients can send only UTF-8 \
@@ -411,13 +417,18 @@ mod tests {
     }
 
     #[test]
-    fn pw_file_gives_its_first_line_and_refuses_what_it_cannot_send() {
+    fn pw_file_gives_its_first_line_and_refuses_an_empty_or_unsendable_one() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("pw");
         let path = file.to_str().unwrap();
         std::fs::write(&file, "s3cr\u{e9}t\r\nsecond line\n").unwrap();
         let c = resolve_args(&["-u", "u", "--pw-file", path]).unwrap();
         assert_eq!(c.credentials, Some(("u".into(), "s3cr\u{e9}t".into())));
+        for empty in ["", "\n", "\r\nsecond\n"] {
+            std::fs::write(&file, empty).unwrap();
+            let err = usage_message(&["-u", "u", "--pw-file", path]);
+            assert!(err.contains("--pw-file") && err.contains("empty"), "{err}");
+        }
         std::fs::write(&file, b"p\xff\xfe\n").unwrap();
         let err = usage_message(&["-u", "u", "--pw-file", path]);
         assert!(

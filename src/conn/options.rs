@@ -12,6 +12,11 @@ use super::transport::TlsOpts;
 /// Parses a duration as mosquitto does (plain seconds, fractions allowed) or humantime (`500ms`,
 /// `2m`).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    if s.starts_with('-') {
+        return Err(format!(
+            "{s:?}: a duration cannot be negative (0 or more: 5, 2.5, 500ms, 1m)"
+        ));
+    }
     if let Ok(secs) = s.parse::<f64>() {
         if secs.is_finite() && secs >= 0.0 {
             return Ok(Duration::from_secs_f64(secs));

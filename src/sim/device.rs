@@ -110,6 +110,7 @@ impl DeviceRun {
             client, mut events, ..
         } = connected.with_context(|| format!("device {}", self.spec.name))?;
         Stats::bump(&self.stats.connected);
+        Stats::bump(&self.stats.connections);
         let mut sensors = self.sensors();
         let mut st = State {
             buffer: VecDeque::new(),
@@ -287,6 +288,7 @@ impl DeviceRun {
                 st.connected = true;
                 backoff.reset();
                 Stats::bump(&self.stats.connected);
+                Stats::bump(&self.stats.connections);
                 let mut limbo = std::mem::take(&mut st.limbo);
                 if session_present {
                     // rumqttc resends these itself.

@@ -81,6 +81,8 @@ pub struct Stats {
     pub reconnects: AtomicU64,
     /// Devices connected now.
     pub connected: AtomicU64,
+    /// Connections made, reconnections included.
+    pub connections: AtomicU64,
 }
 
 impl Stats {
@@ -99,6 +101,7 @@ impl Stats {
             dropped: get(&self.dropped),
             reconnects: get(&self.reconnects),
             connected: get(&self.connected),
+            connections: get(&self.connections),
         }
     }
 }
@@ -118,6 +121,8 @@ pub struct StatsSnapshot {
     pub reconnects: u64,
     /// Devices connected.
     pub connected: u64,
+    /// Connections made.
+    pub connections: u64,
 }
 
 /// How long a stopping device keeps trying to deliver what it holds.

@@ -56,6 +56,18 @@ fn resolve(args: PubArgs) -> Result<PublishPlan> {
     let source = if let Some(m) = args.message {
         Source::Payload(m.into_bytes().into())
     } else if let Some(path) = &args.file {
+        let size = std::fs::metadata(path)
+            .with_context(|| format!("-f {}", path.display()))
+            .map_err(|e| usage(format!("{e:#}")))?
+            .len();
+        let most = max_payload(&topic, args.qos);
+        if size > most {
+            return Err(usage(format!(
+                "-f {}: {size} bytes; a PUBLISH to {topic:?} holds at most {most} bytes of \
+                 payload (MQTT's 256 MiB packet limit)",
+                path.display()
+            )));
+        }
         Source::Payload(
             std::fs::read(path)
                 .with_context(|| format!("-f {}", path.display()))
@@ -88,6 +100,14 @@ fn resolve(args: PubArgs) -> Result<PublishPlan> {
         repeat_delay: args.repeat_delay,
         properties,
     })
+}
+
+/// The largest payload a PUBLISH to `topic` can carry: the most a remaining length can say
+/// (§1.5.5) less the topic and the packet id (MQTT 5 properties take some more).
+fn max_payload(topic: &str, qos: u8) -> u64 {
+    const MAX_REMAINING: u64 = 268_435_455;
+    let packet_id = if qos > 0 { 2 } else { 0 };
+    MAX_REMAINING.saturating_sub(2 + topic.len() as u64 + packet_id)
 }
 
 /// Runs `mqttkit pub`.
