@@ -338,8 +338,9 @@ async fn mosquitto_pub_v5_topic_alias_resolved_by_the_broker_mqtt_3_3_2_12() {
 /// queues QoS 1 messages while it is away [MQTT-3.1.2-23]; one made with `-x 1` is gone two
 /// seconds later: the broker reports no matching subscriber (PUBACK 0x10) and mosquitto_sub,
 /// back without clean start, gets nothing and ends at its `-W` timeout (exit status 27).
+/// A session made with clean start and `-D connect session-expiry-interval 30` is kept too.
 /// (mosquitto_sub 2.0.11 refuses `-D connect session-expiry-interval` together with `-c`,
-/// which sets the property itself, so `-x` is the way to give it.)
+/// which sets the property itself, so `-x` gives it when resuming.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mosquitto_sub_v5_session_expiry_interval_mqtt_3_1_2_23() {
     if skip_without("mosquitto_sub") {
@@ -356,6 +357,27 @@ async fn mosquitto_sub_v5_session_expiry_interval_mqtt_3_1_2_23() {
         let out = run(session(id, expiry, &["-E"])).await;
         assert!(out.status.success(), "{id}: {}", stderr(&out));
     }
+    // A session made with clean start and `-D connect session-expiry-interval 30` outlives
+    // its connection as well.
+    let out = run(mosquitto(
+        "mosquitto_sub",
+        port,
+        &[
+            "-t",
+            "ms/#",
+            "-q",
+            "1",
+            "-i",
+            "ms-prop",
+            "-D",
+            "connect",
+            "session-expiry-interval",
+            "30",
+            "-E",
+        ],
+    ))
+    .await;
+    assert!(out.status.success(), "ms-prop: {}", stderr(&out));
     let mut publisher = RawV5::connected(broker.addr, "pub").await;
     let reason = publisher
         .publish(publish("ms/away", b"queued", QoS::AtLeastOnce, 1, None))
@@ -368,9 +390,11 @@ async fn mosquitto_sub_v5_session_expiry_interval_mqtt_3_1_2_23() {
         .await;
     assert_eq!(reason, PubAckReason::Success);
 
-    let out = run(session("ms-kept", "30", &["-C", "2", "-W", "10"])).await;
-    assert!(out.status.success(), "ms-kept: {}", stderr(&out));
-    assert_eq!(stdout(&out), "ms/away queued\nms/later kept only\n");
+    for id in ["ms-kept", "ms-prop"] {
+        let out = run(session(id, "30", &["-C", "2", "-W", "10"])).await;
+        assert!(out.status.success(), "{id}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "ms/away queued\nms/later kept only\n", "{id}");
+    }
 
     let out = run(session("ms-short", "1", &["-W", "1"])).await;
     assert_eq!(out.status.code(), Some(27), "timeout: {}", stderr(&out));
