@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tracing::debug;
 
-use super::packet::{ClientId, Expiry, Will};
+use super::packet::{ClientId, Will};
 use super::session::SessionStore;
 use super::state::State;
 use super::{Broker, Stats};
@@ -77,8 +77,6 @@ fn after(broker: &Arc<Broker>, seconds: u32, job: impl FnOnce() + Send + 'static
 /// Publishes a will, its Message Expiry Interval starting now.
 fn publish_will(broker: &Broker, state: &mut State, client_id: &ClientId, will: Will) {
     debug!("{client_id}: publishing will on {}", will.message.topic);
-    let mut message = will.message;
-    message.expiry = will.expiry_interval.map(Expiry::after);
-    let published = state.publish(&message);
+    let published = state.publish(&will.into_message());
     Stats::add(&broker.stats.messages_dropped, published.dropped);
 }

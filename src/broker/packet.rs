@@ -163,6 +163,15 @@ pub struct Will {
     pub expiry_interval: Option<u32>,
 }
 
+impl Will {
+    /// The message to publish now: its Message Expiry Interval starts at publication.
+    pub fn into_message(self) -> Message {
+        let mut message = self.message;
+        message.expiry = self.expiry_interval.map(Expiry::after);
+        message
+    }
+}
+
 /// CONNECT, normalised across versions.
 #[derive(Debug, Clone)]
 pub struct Connect {

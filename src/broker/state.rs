@@ -108,9 +108,7 @@ impl State {
             // Clean Start ends the old session, and a will still waiting for its delay goes
             // with it: the delay or the session's end, whichever is first [MQTT-3.1.2-8].
             if let Some(will) = self.discard_session(client_id) {
-                let mut message = will.message;
-                message.expiry = will.expiry_interval.map(super::packet::Expiry::after);
-                self.publish(&message);
+                self.publish(&will.into_message());
             }
         }
         let session_present = self.sessions.contains_key(client_id);
