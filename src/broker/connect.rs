@@ -211,7 +211,7 @@ fn client_id(connect: &Connect, conn_id: u64) -> Result<(ClientId, bool), Refusa
 }
 
 /// The will, checked: a will topic is a topic name [MQTT-3.1.3-11].
-fn check_will(will: &Option<Will>) -> Result<(), Refusal> {
+fn check_will(will: &Option<Box<Will>>) -> Result<(), Refusal> {
     if let Some(will) = will {
         if let Err(e) = topic::validate_name(&will.message.topic) {
             return Err(refusal(

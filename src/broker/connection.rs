@@ -254,10 +254,14 @@ pub(super) struct ClientLimits {
     pub topic_alias_maximum: u16,
 }
 
-/// Topic aliases the broker has set up towards the client.
+/// The topic aliases of one connection [MQTT-3.3.2-7]: those the client set up, and those the
+/// broker set up towards it.
 #[derive(Default)]
-struct OutgoingAliases {
-    by_topic: HashMap<Arc<str>, u16>,
+pub(super) struct Aliases {
+    /// Client → broker: alias to topic [MQTT-3.3.2-12].
+    pub incoming: HashMap<u16, Arc<str>>,
+    /// Broker → client: topic to alias.
+    outgoing: HashMap<Arc<str>, u16>,
 }
 
 /// An established client connection: what the handlers work on.
@@ -269,15 +273,14 @@ pub(super) struct Connection<S> {
     pub conn_id: u64,
     pub outbox: Arc<Outbox>,
     pub store: SessionStore,
-    pub will: Option<Will>,
+    pub will: Option<Box<Will>>,
     /// Session Expiry Interval, as CONNECT set it and DISCONNECT may change it.
     pub session_expiry: u32,
     /// Whether CONNECT's Session Expiry Interval was 0 (DISCONNECT may not change that).
     pub session_expiry_was_zero: bool,
     pub limits: ClientLimits,
-    /// Topic aliases the client set up [MQTT-3.3.2-12].
-    pub aliases_in: HashMap<u16, Arc<str>>,
-    aliases_out: OutgoingAliases,
+    /// Topic aliases both ways, allocated when the first one is used.
+    pub aliases: Option<Box<Aliases>>,
     kick: CancellationToken,
     keep_alive: Option<Duration>,
     last_received: Instant,
@@ -316,7 +319,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         conn_id: u64,
         outbox: Arc<Outbox>,
         store: SessionStore,
-        will: Option<Will>,
+        will: Option<Box<Will>>,
         session_expiry: u32,
         limits: ClientLimits,
         kick: CancellationToken,
@@ -334,8 +337,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             session_expiry,
             session_expiry_was_zero: session_expiry == 0,
             limits,
-            aliases_in: HashMap::new(),
-            aliases_out: OutgoingAliases::default(),
+            aliases: None,
             kick,
             keep_alive: (keep_alive > 0)
                 .then(|| Duration::from_millis(u64::from(keep_alive) * 1500)),
@@ -361,10 +363,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         if self.limits.topic_alias_maximum == 0 || self.version == Version::V311 {
             return (topic, None, false);
         }
-        if let Some(&alias) = self.aliases_out.by_topic.get(topic) {
+        let outgoing = self.aliases.as_ref().map(|a| &a.outgoing);
+        if let Some(&alias) = outgoing.and_then(|o| o.get(topic)) {
             return ("", Some(alias), false);
         }
-        let used = self.aliases_out.by_topic.len();
+        let used = outgoing.map_or(0, HashMap::len);
         if used < usize::from(self.limits.topic_alias_maximum) {
             return (topic, Some(used as u16 + 1), true);
         }
@@ -408,8 +411,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         }
         codec::encode_publish(self.version, &mut self.io.write_buf, &publish);
         if let (true, Some(alias)) = (new_alias, topic_alias) {
-            self.aliases_out
-                .by_topic
+            self.aliases
+                .get_or_insert_with(Default::default)
+                .outgoing
                 .insert(message.topic.clone(), alias);
         }
         true

@@ -81,7 +81,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             ));
         }
         if publish.topic.is_empty() {
-            return self.aliases_in.get(&alias).cloned().ok_or_else(|| {
+            let known = self.aliases.as_ref().and_then(|a| a.incoming.get(&alias));
+            return known.cloned().ok_or_else(|| {
                 violation(
                     reason::PROTOCOL_ERROR,
                     format!("topic alias {alias} was never set up (§3.3.2.3.4)"),
@@ -89,7 +90,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             });
         }
         let topic: Arc<str> = std::mem::take(&mut publish.topic).into();
-        self.aliases_in.insert(alias, topic.clone());
+        self.aliases
+            .get_or_insert_with(Default::default)
+            .incoming
+            .insert(alias, topic.clone());
         Ok(topic)
     }
 

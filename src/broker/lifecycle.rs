@@ -25,7 +25,7 @@ pub(super) fn release(
     conn_id: u64,
     store: SessionStore,
     session_expiry: u32,
-    will: Option<Will>,
+    will: Option<Box<Will>>,
 ) {
     let (now, later) = match will {
         Some(will) if will.delay > 0 && session_expiry > 0 => (None, Some(will)),
@@ -34,7 +34,7 @@ pub(super) fn release(
     let mut state = broker.state();
     let released = state.release_session(client_id, conn_id, store, session_expiry, later);
     if let Some(will) = now {
-        publish_will(broker, &mut state, client_id, will);
+        publish_will(broker, &mut state, client_id, *will);
     }
     drop(state);
     let generation = released.generation;
@@ -45,7 +45,7 @@ pub(super) fn release(
             after(&broker.clone(), delay, move || {
                 let mut state = broker.state();
                 if let Some(will) = state.take_due_will(&id, generation) {
-                    publish_will(&broker, &mut state, &id, will);
+                    publish_will(&broker, &mut state, &id, *will);
                 }
             });
         }
@@ -57,7 +57,7 @@ pub(super) fn release(
             let ended = state.expire_session(&id, generation);
             debug!("{id}: session expired after {expiry}s");
             if let Some(will) = ended {
-                publish_will(&broker, &mut state, &id, will);
+                publish_will(&broker, &mut state, &id, *will);
             }
         });
     }

@@ -199,8 +199,8 @@ pub struct Connect {
     pub user_properties: Vec<(String, String)>,
     /// Authentication Method, when the client asks for enhanced authentication.
     pub authentication_method: Option<String>,
-    /// The will.
-    pub will: Option<Will>,
+    /// The will (boxed: most connections have none, and a connection keeps it while idle).
+    pub will: Option<Box<Will>>,
     /// User name.
     pub username: Option<String>,
     /// Password.

@@ -240,7 +240,7 @@ pub struct Session {
     /// up again, or replaced by a new one, since.
     pub generation: u64,
     /// A will waiting for its Will Delay Interval while the client is away.
-    pub pending_will: Option<Will>,
+    pub pending_will: Option<Box<Will>>,
 }
 
 impl Session {

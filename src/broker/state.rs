@@ -140,7 +140,7 @@ impl State {
         conn_id: u64,
         store: SessionStore,
         expiry: u32,
-        will: Option<Will>,
+        will: Option<Box<Will>>,
     ) -> Released {
         let Some(session) = self.sessions.get_mut(client_id) else {
             return Released::default();
@@ -167,7 +167,7 @@ impl State {
 
     /// Ends the offline session of `client_id` when its expiry timer of `generation` fires
     /// and nobody took it up since; returns its pending will, to publish.
-    pub fn expire_session(&mut self, client_id: &ClientId, generation: u64) -> Option<Will> {
+    pub fn expire_session(&mut self, client_id: &ClientId, generation: u64) -> Option<Box<Will>> {
         let session = self.sessions.get(client_id)?;
         if session.generation != generation || session.conn.is_some() {
             return None;
@@ -177,7 +177,7 @@ impl State {
 
     /// Takes the pending will of `client_id` when its delay of `generation` has passed and
     /// the client has not come back.
-    pub fn take_due_will(&mut self, client_id: &ClientId, generation: u64) -> Option<Will> {
+    pub fn take_due_will(&mut self, client_id: &ClientId, generation: u64) -> Option<Box<Will>> {
         let session = self.sessions.get_mut(client_id)?;
         if session.generation != generation || session.conn.is_some() {
             return None;
@@ -196,7 +196,7 @@ impl State {
     }
 
     /// Removes a session and its subscriptions; returns its pending will.
-    fn discard_session(&mut self, client_id: &ClientId) -> Option<Will> {
+    fn discard_session(&mut self, client_id: &ClientId) -> Option<Box<Will>> {
         let session = self.sessions.remove(client_id)?;
         for filter in &session.subscriptions {
             let (group, inner) = split(filter);

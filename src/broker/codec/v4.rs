@@ -100,7 +100,7 @@ fn convert(packet: Packet) -> Result<Inbound, DecodeError> {
             let will = match c.last_will {
                 Some(will) => {
                     reject_nul(&will.topic, "will topic")?;
-                    Some(p::Will {
+                    Some(Box::new(p::Will {
                         message: p::Message {
                             topic: will.topic.into(),
                             payload: will.message,
@@ -112,7 +112,7 @@ fn convert(packet: Packet) -> Result<Inbound, DecodeError> {
                         },
                         delay: 0,
                         expiry_interval: None,
-                    })
+                    }))
                 }
                 None => None,
             };

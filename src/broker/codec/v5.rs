@@ -308,7 +308,7 @@ fn decode_connect(r: &mut Reader<'_>, frame: &Bytes) -> Result<Connect, DecodeEr
         )?;
         let topic = r.string("will topic")?;
         let payload = frame.slice_ref(r.raw_field()?);
-        connect.will = Some(Will {
+        connect.will = Some(Box::new(Will {
             message: Message {
                 topic: topic.into(),
                 payload,
@@ -320,7 +320,7 @@ fn decode_connect(r: &mut Reader<'_>, frame: &Bytes) -> Result<Connect, DecodeEr
             },
             delay,
             expiry_interval: expiry,
-        });
+        }));
     }
     if flags & 0x80 != 0 {
         connect.username = Some(r.string("user name")?.to_owned());
