@@ -217,6 +217,30 @@ impl std::fmt::Debug for Password {
     }
 }
 
+impl Connect {
+    /// A CONNECT with what a client leaves out: no limits, no properties, no will, no
+    /// credentials (the defaults of MQTT 5 §3.1.2.11).
+    pub fn new(version: Version, clean_start: bool, keep_alive: u16, session_expiry: u32) -> Self {
+        Connect {
+            version,
+            client_id: String::new(),
+            clean_start,
+            keep_alive,
+            session_expiry,
+            receive_maximum: u16::MAX,
+            maximum_packet_size: None,
+            topic_alias_maximum: 0,
+            request_response_information: false,
+            request_problem_information: true,
+            user_properties: Vec::new(),
+            authentication_method: None,
+            will: None,
+            username: None,
+            password: None,
+        }
+    }
+}
+
 /// PUBLISH from a client.
 #[derive(Debug, Clone)]
 pub struct Publish {
