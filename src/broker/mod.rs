@@ -14,6 +14,7 @@ mod connect;
 mod connection;
 mod handlers;
 mod lifecycle;
+pub mod listener;
 pub mod packet;
 mod retain;
 mod router;
@@ -33,8 +34,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, info, warn};
 
+use listener::Identity;
+
 pub use auth::PasswordFile;
 pub use codec::{decode, decode_connect, DecodeError};
+pub use listener::{Listener, Tls, TlsFiles, Transport};
 pub use state::State;
 
 /// Who may connect.
@@ -195,14 +199,28 @@ impl Broker {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send,
     {
-        connection::serve(self.clone(), stream, peer, false).await;
+        connection::serve(self.clone(), stream, peer, false, Identity::FromConnect).await;
     }
 
-    /// Accepts connections on `listener` until `shutdown` completes, then closes every
-    /// connection (without publishing wills) and returns once all have ended.
+    /// Accepts plain TCP connections on `listener` until `shutdown` completes, then closes
+    /// every connection (without publishing wills) and returns once all have ended.
     pub async fn run_listener(
         self: &Arc<Self>,
         listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+    ) -> io::Result<()> {
+        let listener = Listener {
+            socket: listener,
+            transport: Transport::Tcp,
+        };
+        self.run_listeners(vec![listener], shutdown).await
+    }
+
+    /// Accepts connections on every listener until `shutdown` completes, then closes every
+    /// connection (without publishing wills) and returns once all have ended.
+    pub async fn run_listeners(
+        self: &Arc<Self>,
+        listeners: Vec<Listener>,
         shutdown: impl Future<Output = ()>,
     ) -> io::Result<()> {
         let tracker = TaskTracker::new();
@@ -210,11 +228,38 @@ impl Broker {
             tracker.spawn(sys::publish_periodically(self.clone(), interval));
         }
         let active = Arc::new(AtomicUsize::new(0));
-        tokio::pin!(shutdown);
+        let stop = CancellationToken::new();
+        for listener in listeners {
+            let broker = self.clone();
+            let (active, stop, connections) = (active.clone(), stop.clone(), tracker.clone());
+            tracker.spawn(async move {
+                broker
+                    .accept_loop(listener, active, stop, connections)
+                    .await;
+            });
+        }
+        shutdown.await;
+        debug!("shutting down");
+        stop.cancel();
+        self.shutdown.cancel();
+        tracker.close();
+        tracker.wait().await;
+        Ok(())
+    }
+
+    /// Accepts connections on one listener until `stop`, each served in a task of `tracker`.
+    async fn accept_loop(
+        self: Arc<Self>,
+        listener: Listener,
+        active: Arc<AtomicUsize>,
+        stop: CancellationToken,
+        tracker: TaskTracker,
+    ) {
+        let transport = listener.transport;
         loop {
             let (socket, peer) = tokio::select! {
-                () = &mut shutdown => break,
-                accepted = listener.accept() => match accepted {
+                () = stop.cancelled() => break,
+                accepted = listener.socket.accept() => match accepted {
                     Ok(pair) => pair,
                     Err(e) => {
                         // EMFILE and friends: keep serving the connections we have.
@@ -238,16 +283,38 @@ impl Broker {
             active.fetch_add(1, Ordering::Relaxed);
             let broker = self.clone();
             let active = active.clone();
+            let transport = transport.clone();
             tracker.spawn(async move {
-                connection::serve(broker, socket, peer.to_string(), over_limit).await;
+                let peer = peer.to_string();
+                broker
+                    .serve_accepted(&transport, socket, peer, over_limit)
+                    .await;
                 active.fetch_sub(1, Ordering::Relaxed);
             });
         }
-        debug!("shutting down");
-        self.shutdown.cancel();
-        tracker.close();
-        tracker.wait().await;
-        Ok(())
+    }
+
+    /// Runs the transport's handshakes, then serves the connection.
+    async fn serve_accepted(
+        self: Arc<Self>,
+        transport: &Transport,
+        socket: tokio::net::TcpStream,
+        peer: String,
+        over_limit: bool,
+    ) {
+        let accepted = tokio::select! {
+            accepted = listener::handshake(transport, socket, self.config.connect_timeout) => accepted,
+            () = self.shutdown.cancelled() => return,
+        };
+        match accepted {
+            Ok(listener::Accepted::Tcp(socket)) => {
+                connection::serve(self, socket, peer, over_limit, Identity::FromConnect).await;
+            }
+            Ok(listener::Accepted::Wrapped(stream, identity)) => {
+                connection::serve(self, stream, peer, over_limit, identity).await;
+            }
+            Err(why) => info!("{peer} ({}): {why}", transport.name()),
+        }
     }
 }
 

@@ -7,9 +7,11 @@ use anyhow::{bail, Context, Result};
 use tokio::net::TcpListener;
 use tracing::warn;
 
-use crate::broker::{self, AuthConfig, BrokerConfig, Faults, PasswordFile};
+use crate::broker::{
+    self, AuthConfig, BrokerConfig, Faults, Listener, PasswordFile, Tls, TlsFiles, Transport,
+};
 use crate::cli::{BrokerAction, BrokerArgs, BrokerRunArgs, PasswdArgs};
-use crate::error::Error;
+use crate::error::{usage, Error};
 use crate::output;
 
 /// Runs `mqttkit broker …`.
@@ -54,21 +56,114 @@ pub fn resolve(args: &BrokerRunArgs) -> Result<BrokerConfig> {
     })
 }
 
+/// A listener to bind: where, and what it speaks.
+#[derive(Debug)]
+pub struct ListenerPlan {
+    /// The address to bind (port 0: a free one).
+    pub addr: SocketAddr,
+    /// What its connections speak.
+    pub transport: Transport,
+}
+
+/// The listeners the flags ask for: the plain one first, then TLS, WebSocket, WebSocket over
+/// TLS. The TLS files are read and checked here, before any socket opens.
+pub fn resolve_listeners(args: &BrokerRunArgs) -> Result<Vec<ListenerPlan>> {
+    let tls_wanted = args.tls_port.is_some() || args.wss_port.is_some();
+    let tls = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => {
+            if !tls_wanted {
+                return Err(usage("--cert and --key need --tls-port or --wss-port"));
+            }
+            let files = TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+                cafile: args.cafile.clone(),
+                require_certificate: args.require_certificate,
+                use_identity_as_username: args.use_identity_as_username,
+            };
+            Some(Tls::load(&files).map_err(|e| usage(format!("TLS listener: {e}")))?)
+        }
+        (None, None) if tls_wanted => {
+            return Err(usage("--tls-port and --wss-port need --cert and --key"));
+        }
+        (None, None) => None,
+        (Some(_), None) => return Err(usage("--cert needs --key")),
+        (None, Some(_)) => return Err(usage("--key needs --cert")),
+    };
+    if tls.is_none() {
+        let stray = [
+            (args.cafile.is_some(), "--cafile"),
+            (args.require_certificate, "--require-certificate"),
+            (args.use_identity_as_username, "--use-identity-as-username"),
+        ];
+        if let Some((_, flag)) = stray.iter().find(|(given, _)| *given) {
+            return Err(usage(format!(
+                "{flag} needs a TLS listener (--tls-port or --wss-port)"
+            )));
+        }
+    }
+    let at = |port| SocketAddr::new(args.bind, port);
+    let mut plans = vec![ListenerPlan {
+        addr: at(args.port),
+        transport: Transport::Tcp,
+    }];
+    if let (Some(port), Some(tls)) = (args.tls_port, &tls) {
+        plans.push(ListenerPlan {
+            addr: at(port),
+            transport: Transport::Tls(tls.clone()),
+        });
+    }
+    if let Some(port) = args.ws_port {
+        plans.push(ListenerPlan {
+            addr: at(port),
+            transport: Transport::Ws,
+        });
+    }
+    if let (Some(port), Some(tls)) = (args.wss_port, &tls) {
+        plans.push(ListenerPlan {
+            addr: at(port),
+            transport: Transport::Wss(tls.clone()),
+        });
+    }
+    Ok(plans)
+}
+
+/// The line printed for a bound listener: the plain one as it always was (scripts read it),
+/// the others marked with their protocol.
+fn listening_line(addr: SocketAddr, transport: &Transport) -> String {
+    match transport {
+        Transport::Tcp => format!("listening on {addr}"),
+        other => format!("listening on {addr} ({})", other.name()),
+    }
+}
+
 fn serve(args: BrokerRunArgs) -> Result<()> {
     let config = resolve(&args)?;
+    let plans = resolve_listeners(&args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let addr = SocketAddr::new(args.bind, args.port);
-        let listener = TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
-        let local = listener.local_addr()?;
-        // Scripts read this line to learn the port; a closed stdout must not stop the broker.
-        let _ = output::print_line(&format!("listening on {local}"));
-        broker::run(listener, config, crate::shutdown::signal()).await?;
+        let mut listeners = Vec::with_capacity(plans.len());
+        for plan in plans {
+            let socket = TcpListener::bind(plan.addr)
+                .await
+                .with_context(|| format!("cannot listen on {}", plan.addr))?;
+            listeners.push(Listener {
+                socket,
+                transport: plan.transport,
+            });
+        }
+        for listener in &listeners {
+            let line = listening_line(listener.socket.local_addr()?, &listener.transport);
+            // Scripts read these lines to learn the ports; a closed stdout must not stop the
+            // broker.
+            let _ = output::print_line(&line);
+        }
+        broker::Broker::new(config)
+            .run_listeners(listeners, crate::shutdown::signal())
+            .await?;
         Ok(())
     })
 }
