@@ -1123,7 +1123,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__broker)
-            opts="-p -v -h -V --bind --port --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --allow-anonymous --password-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
+            opts="-p -v -h -V --bind --port --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --allow-anonymous --password-file --acl-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1170,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --acl-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -777,9 +777,15 @@ pub struct BrokerRunArgs {
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub allow_anonymous: bool,
 
-    /// Users and password hashes in mosquitto_passwd's format (`user:$7$…`).
+    /// Users and password hashes in mosquitto_passwd's format (`user:$7$…`). SIGHUP reads it
+    /// again.
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+
+    /// Access control list in mosquitto's acl_file format (`user`, `topic [read|write|
+    /// readwrite|deny] FILTER`, `pattern` with %c and %u). SIGHUP reads it again.
+    #[arg(long, value_name = "FILE")]
+    pub acl_file: Option<PathBuf>,
 
     /// Largest packet accepted from a client, in bytes (announced to MQTT 5 clients); a
     /// larger one closes that connection (MQTT 5: DISCONNECT 0x95).

@@ -15,10 +15,11 @@ use tokio::time;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+use super::acl::Client;
 use super::codec::DecodeError;
 use super::connection::{BadConnect, ClientLimits, Connection, PacketIo};
 use super::listener::Identity;
-use super::packet::{ClientId, ConnAckProperties, Connect, Outbound, Version, Will};
+use super::packet::{ClientId, ConnAckProperties, Connect, Outbound, Version};
 use super::session::ConnHandle;
 use super::state::Claim;
 use super::Broker;
@@ -130,7 +131,7 @@ fn check(
         ));
     }
     let username = authenticate(broker, connect, identity)?;
-    check_will(&connect.will)?;
+    check_will(broker, connect, &client_id, username.as_deref())?;
     Ok((client_id, assigned, username))
 }
 
@@ -197,7 +198,7 @@ fn authenticate(
             ))
         }
     }
-    let auth = &broker.config.auth;
+    let auth = broker.access();
     let username = connect.username.as_deref().filter(|u| !u.is_empty());
     match (username, &auth.passwords) {
         (Some(user), Some(passwords)) => {
@@ -237,13 +238,30 @@ fn client_id(connect: &Connect, conn_id: u64) -> Result<(ClientId, bool), Refusa
     Ok((id.into(), true))
 }
 
-/// The will, checked: a will topic is a topic name [MQTT-3.1.3-11].
-fn check_will(will: &Option<Will>) -> Result<(), Refusal> {
-    if let Some(will) = will {
-        if let Err(e) = topic::validate_name(&will.message.topic) {
+/// The will, checked: a will topic is a topic name [MQTT-3.1.3-11], and one the client may
+/// publish to (else not authorized, as mosquitto answers).
+fn check_will(
+    broker: &Broker,
+    connect: &Connect,
+    client_id: &ClientId,
+    username: Option<&str>,
+) -> Result<(), Refusal> {
+    if let Some(will) = &connect.will {
+        let topic = &will.message.topic;
+        if let Err(e) = topic::validate_name(topic) {
             return Err(refusal(
                 reason::TOPIC_NAME_INVALID,
-                format!("will topic {:?}: {e}", will.message.topic),
+                format!("will topic {topic:?}: {e}"),
+            ));
+        }
+        let client = Client {
+            id: client_id,
+            username,
+        };
+        if !broker.access().may_publish(client, topic) {
+            return Err(refusal(
+                reason::NOT_AUTHORIZED,
+                format!("the ACL does not allow publishing the will to {topic:?}"),
             ));
         }
     }

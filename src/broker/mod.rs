@@ -8,6 +8,8 @@
 //! with wills and sessions after the connection. Shared state — sessions, subscriptions,
 //! retained messages — sits behind one short-held lock in [`State`].
 
+mod access;
+pub mod acl;
 pub mod auth;
 mod codec;
 mod connect;
@@ -36,6 +38,8 @@ use tracing::{debug, info, warn};
 
 use listener::Identity;
 
+pub use access::{load_acl, Access, AccessFiles, AclFileError};
+pub use acl::Acl;
 pub use auth::PasswordFile;
 pub use codec::{decode, decode_connect, DecodeError};
 pub use listener::{Listener, Tls, TlsFiles, Transport};
@@ -48,6 +52,11 @@ pub struct AuthConfig {
     pub allow_anonymous: bool,
     /// Known users; without a file, any username is accepted.
     pub passwords: Option<PasswordFile>,
+    /// The ACL; without one, every client may do everything.
+    pub acl: Option<Acl>,
+    /// The files the password file and ACL were read from, read again by
+    /// [`Broker::reload_access`].
+    pub files: AccessFiles,
 }
 
 /// Faults to inject, for testing clients against a misbehaving broker.
@@ -105,7 +114,7 @@ impl Default for BrokerConfig {
             connect_timeout: Duration::from_secs(10),
             auth: AuthConfig {
                 allow_anonymous: true,
-                passwords: None,
+                ..AuthConfig::default()
             },
             faults: Faults::default(),
         }
@@ -160,10 +169,15 @@ pub struct Broker {
 
 impl Broker {
     /// A broker with no sessions yet.
-    pub fn new(config: BrokerConfig) -> Arc<Self> {
+    pub fn new(mut config: BrokerConfig) -> Arc<Self> {
+        let access = Access {
+            allow_anonymous: config.auth.allow_anonymous,
+            passwords: config.auth.passwords.take(),
+            acl: config.auth.acl.take(),
+        };
         Arc::new(Broker {
             config,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State::new(Arc::new(access))),
             stats: Stats::default(),
             started: Instant::now(),
             next_conn_id: AtomicU64::new(1),
@@ -184,6 +198,35 @@ impl Broker {
     /// How many sessions would receive a message published to `topic` now.
     pub fn subscriber_count(&self, topic: &str) -> usize {
         self.state().subscriber_count(topic)
+    }
+
+    /// The access rules in force now.
+    pub fn access(&self) -> Arc<Access> {
+        self.state().access()
+    }
+
+    /// Reads the password and ACL files again (SIGHUP) and puts the new rules in force for
+    /// every connection, established ones included; a file that cannot be read or parsed
+    /// leaves the old rules in force. Logs what changed, or why nothing did; false then.
+    pub fn reload_access(&self) -> bool {
+        let files = &self.config.auth.files;
+        if files.password_file.is_none() && files.acl_file.is_none() {
+            info!("reload: no password file or ACL file to read again");
+            return true;
+        }
+        match self.access().reload(files) {
+            Ok((access, changes)) => {
+                self.state().set_access(Arc::new(access));
+                for change in changes {
+                    info!("{change}");
+                }
+                true
+            }
+            Err(why) => {
+                warn!("{why}; the rules in force stay");
+                false
+            }
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {

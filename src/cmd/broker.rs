@@ -7,8 +7,11 @@ use anyhow::{bail, Context, Result};
 use tokio::net::TcpListener;
 use tracing::warn;
 
+use std::sync::Arc;
+
 use crate::broker::{
-    self, AuthConfig, BrokerConfig, Faults, Listener, PasswordFile, Tls, TlsFiles, Transport,
+    self, AccessFiles, AuthConfig, BrokerConfig, Faults, Listener, PasswordFile, Tls, TlsFiles,
+    Transport,
 };
 use crate::cli::{BrokerAction, BrokerArgs, BrokerRunArgs, PasswdArgs};
 use crate::error::{usage, Error};
@@ -31,6 +34,12 @@ pub fn resolve(args: &BrokerRunArgs) -> Result<BrokerConfig> {
         ),
         None => None,
     };
+    let acl = match &args.acl_file {
+        Some(path) => {
+            Some(broker::load_acl(path).with_context(|| format!("--acl-file {}", path.display()))?)
+        }
+        None => None,
+    };
     if !args.allow_anonymous && passwords.is_none() {
         warn!("--allow-anonymous false without --password-file: every client will be refused");
     }
@@ -46,6 +55,11 @@ pub fn resolve(args: &BrokerRunArgs) -> Result<BrokerConfig> {
         auth: AuthConfig {
             allow_anonymous: args.allow_anonymous,
             passwords,
+            acl,
+            files: AccessFiles {
+                password_file: args.password_file.clone(),
+                acl_file: args.acl_file.clone(),
+            },
         },
         faults: Faults {
             drop_after: args.fault_drop_after,
@@ -161,11 +175,26 @@ fn serve(args: BrokerRunArgs) -> Result<()> {
             // broker.
             let _ = output::print_line(&line);
         }
-        broker::Broker::new(config)
+        let broker = broker::Broker::new(config);
+        reload_on_sighup(&broker)?;
+        broker
             .run_listeners(listeners, crate::shutdown::signal())
             .await?;
         Ok(())
     })
+}
+
+/// Reads the password and ACL files again on every SIGHUP, as mosquitto does.
+fn reload_on_sighup(broker: &Arc<broker::Broker>) -> Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hangups = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    let broker = broker.clone();
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            broker.reload_access();
+        }
+    });
+    Ok(())
 }
 
 fn passwd(args: PasswdArgs) -> Result<()> {
