@@ -258,8 +258,11 @@ import paho.mqtt.client as mqtt
 port, version = int(sys.argv[1]), sys.argv[2]
 proto = mqtt.MQTTv5 if version == "5" else mqtt.MQTTv311
 got = threading.Event()
-c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="paho-ws-" + version,
-                transport="websockets", protocol=proto)
+kwargs = dict(client_id="paho-ws-" + version, transport="websockets", protocol=proto)
+if hasattr(mqtt, "CallbackAPIVersion"):  # paho-mqtt 2.x; 1.x has the same signatures
+    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, **kwargs)
+else:
+    c = mqtt.Client(**kwargs)
 c.ws_set_options(path="/mqtt")
 def on_connect(client, userdata, flags, rc, props=None):
     client.subscribe("paho/ws", qos=1)
