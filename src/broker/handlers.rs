@@ -123,6 +123,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 ),
             ));
         }
+        if let Some(limit) = self.broker.config.message_size_limit {
+            if publish.payload.len() > limit {
+                info!(
+                    "{}: PUBLISH to {topic:?} dropped: payload of {} bytes over the limit of {limit}",
+                    self.client_id,
+                    publish.payload.len()
+                );
+                self.drop_publish(qos, pkid, reason::IMPLEMENTATION_SPECIFIC_ERROR);
+                return Ok(());
+            }
+        }
         // A payload announced as UTF-8 must be UTF-8; the broker checks (§3.3.2.3.2).
         if publish.properties.payload_format == Some(1)
             && std::str::from_utf8(&publish.payload).is_err()
@@ -191,8 +202,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             "{}: PUBLISH to {topic:?} dropped: the ACL does not allow it",
             self.client_id
         );
+        self.drop_publish(qos, pkid, reason::NOT_AUTHORIZED);
+    }
+
+    /// Drops a PUBLISH, telling an MQTT 5 client why with `code` (QoS 1/2); a 3.1.1 client
+    /// gets the usual acknowledgement [MQTT-3.3.5-2].
+    fn drop_publish(&mut self, qos: QoS, pkid: u16, code: u8) {
         let code = match self.version {
-            Version::V5 => reason::NOT_AUTHORIZED,
+            Version::V5 => code,
             Version::V311 => reason::SUCCESS,
         };
         match qos {

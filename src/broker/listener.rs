@@ -63,6 +63,8 @@ pub struct TlsFiles {
     pub key: PathBuf,
     /// CA certificates (PEM) that client certificates must chain to.
     pub cafile: Option<PathBuf>,
+    /// A directory of such CA certificates (files that are not PEM certificates are skipped).
+    pub capath: Option<PathBuf>,
     /// Refuse a client without a certificate signed by `cafile`.
     pub require_certificate: bool,
     /// Use the client certificate's Common Name as the username.
@@ -88,12 +90,13 @@ impl Tls {
     /// Reads and checks the files: the certificate must match the key, and a CA file is
     /// needed to verify client certificates.
     pub fn load(files: &TlsFiles) -> Result<Tls, TlsError> {
-        if files.require_certificate && files.cafile.is_none() {
+        let has_ca = files.cafile.is_some() || files.capath.is_some();
+        if files.require_certificate && !has_ca {
             return Err(TlsError::Settings(
                 "require_certificate needs a CA file to verify client certificates".into(),
             ));
         }
-        if files.use_identity_as_username && files.cafile.is_none() {
+        if files.use_identity_as_username && !has_ca {
             return Err(TlsError::Settings(
                 "use_identity_as_username needs a CA file to verify client certificates".into(),
             ));
@@ -102,14 +105,20 @@ impl Tls {
         let builder = ServerConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| TlsError::Settings(e.to_string()))?;
-        let builder = match &files.cafile {
-            Some(cafile) => {
+        let builder = if has_ca {
+            {
                 let mut roots = RootCertStore::empty();
-                for cert in read_certs(cafile)? {
-                    roots.add(cert).map_err(|e| TlsError::Content {
-                        path: cafile.clone(),
-                        what: format!("not a usable CA certificate: {e}"),
-                    })?;
+                let mut sources: Vec<PathBuf> = files.cafile.iter().cloned().collect();
+                if let Some(dir) = &files.capath {
+                    sources.extend(capath_files(dir)?);
+                }
+                for source in &sources {
+                    for cert in read_certs(source)? {
+                        roots.add(cert).map_err(|e| TlsError::Content {
+                            path: source.clone(),
+                            what: format!("not a usable CA certificate: {e}"),
+                        })?;
+                    }
                 }
                 let verifier = WebPkiClientVerifier::builder_with_provider(roots.into(), provider);
                 let verifier = if files.require_certificate {
@@ -122,7 +131,8 @@ impl Tls {
                     .map_err(|e| TlsError::Settings(e.to_string()))?;
                 builder.with_client_cert_verifier(verifier)
             }
-            None => builder.with_no_client_auth(),
+        } else {
+            builder.with_no_client_auth()
         };
         let chain = read_certs(&files.cert)?;
         let key = read_key(&files.key)?;
@@ -162,6 +172,29 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
         });
     }
     Ok(certs)
+}
+
+/// The files in a CA directory that hold a PEM certificate.
+fn capath_files(dir: &Path) -> Result<Vec<PathBuf>, TlsError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| TlsError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_file() && read_certs(&path).is_ok() {
+            found.push(path);
+        }
+    }
+    found.sort();
+    if found.is_empty() {
+        return Err(TlsError::Content {
+            path: dir.to_path_buf(),
+            what: "no PEM certificate in this directory".into(),
+        });
+    }
+    Ok(found)
 }
 
 fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {

@@ -12,6 +12,7 @@ mod access;
 pub mod acl;
 pub mod auth;
 mod codec;
+pub mod config;
 mod connect;
 mod connection;
 mod handlers;
@@ -90,6 +91,8 @@ pub struct BrokerConfig {
     pub max_keepalive: u16,
     /// Deliveries queued per session.
     pub max_queued: usize,
+    /// Largest PUBLISH payload accepted (mosquitto's `message_size_limit`; `None`: no limit).
+    pub message_size_limit: Option<usize>,
     /// How often to publish `$SYS` counters; `None` turns them off.
     pub sys_interval: Option<Duration>,
     /// How long a new connection may take to send CONNECT.
@@ -110,6 +113,7 @@ impl Default for BrokerConfig {
             topic_alias_maximum: 10,
             max_keepalive: 60,
             max_queued: 1000,
+            message_size_limit: None,
             sys_interval: Some(Duration::from_secs(10)),
             connect_timeout: Duration::from_secs(10),
             auth: AuthConfig {

@@ -2,6 +2,7 @@
 
 use std::io::{self, BufRead, IsTerminal};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use tokio::net::TcpListener;
@@ -9,6 +10,7 @@ use tracing::warn;
 
 use std::sync::Arc;
 
+use crate::broker::config::{self, ConfigFile, ListenerConfig, Protocol};
 use crate::broker::{
     self, AccessFiles, AuthConfig, BrokerConfig, Faults, Listener, PasswordFile, Tls, TlsFiles,
     Transport,
@@ -25,40 +27,88 @@ pub fn run(args: BrokerArgs) -> Result<()> {
     }
 }
 
-/// Turns the flags into a broker configuration, loading the password file.
-pub fn resolve(args: &BrokerRunArgs) -> Result<BrokerConfig> {
-    let passwords = match &args.password_file {
+/// The largest packet MQTT can carry.
+const MAX_PACKET: u32 = 268_435_455;
+
+/// Turns the flags, and the configuration file's settings under them (`file`), into a
+/// broker configuration, loading the password and ACL files. A flag given wins over the file.
+pub fn resolve(args: &BrokerRunArgs, file: Option<&ConfigFile>) -> Result<BrokerConfig> {
+    let empty = ConfigFile::default();
+    let f = file.unwrap_or(&empty);
+    let (password_file, password_origin) = match (&args.password_file, &f.password_file) {
+        (Some(p), _) => (Some(p.clone()), "--password-file"),
+        (None, Some(p)) => (Some(p.clone()), "password_file"),
+        (None, None) => (None, ""),
+    };
+    let (acl_file, acl_origin) = match (&args.acl_file, &f.acl_file) {
+        (Some(p), _) => (Some(p.clone()), "--acl-file"),
+        (None, Some(p)) => (Some(p.clone()), "acl_file"),
+        (None, None) => (None, ""),
+    };
+    let passwords = match &password_file {
         Some(path) => Some(
             PasswordFile::load(path)
-                .with_context(|| format!("--password-file {}", path.display()))?,
+                .with_context(|| format!("{password_origin} {}", path.display()))?,
         ),
         None => None,
     };
-    let acl = match &args.acl_file {
-        Some(path) => {
-            Some(broker::load_acl(path).with_context(|| format!("--acl-file {}", path.display()))?)
-        }
+    let acl = match &acl_file {
+        Some(path) => Some(
+            broker::load_acl(path).with_context(|| format!("{acl_origin} {}", path.display()))?,
+        ),
         None => None,
     };
-    if !args.allow_anonymous && passwords.is_none() {
-        warn!("--allow-anonymous false without --password-file: every client will be refused");
+    // mosquitto 2 refuses anonymous clients when it reads a configuration file.
+    let allow_anonymous = args
+        .allow_anonymous
+        .or(f.allow_anonymous)
+        .unwrap_or(file.is_none());
+    if !allow_anonymous && passwords.is_none() && !uses_identity(f) {
+        warn!("anonymous clients are not allowed and there is no password file: every client will be refused");
     }
+    let max_packet_size = args
+        .max_packet_size
+        .or(f.max_packet_size.map(|n| {
+            if n == 0 {
+                MAX_PACKET
+            } else {
+                n.clamp(2, MAX_PACKET)
+            }
+        }))
+        .unwrap_or(MAX_PACKET);
+    let max_inflight = args
+        .max_inflight
+        .or(f
+            .max_inflight_messages
+            .map(|n| if n == 0 { u16::MAX } else { n }))
+        .unwrap_or(20);
+    let max_queued = args
+        .max_queued
+        .or(f
+            .max_queued_messages
+            .map(|n| if n == 0 { u32::MAX } else { n }))
+        .unwrap_or(1000);
+    let sys_interval = args
+        .sys_interval
+        .or(f.sys_interval.map(Duration::from_secs))
+        .unwrap_or(Duration::from_secs(10));
     Ok(BrokerConfig {
-        max_packet_size: args.max_packet_size as usize,
-        max_connections: args.max_connections,
-        max_inflight: usize::from(args.max_inflight),
+        max_packet_size: max_packet_size as usize,
+        max_connections: args.max_connections.or(f.max_connections).unwrap_or(0),
+        max_inflight: usize::from(max_inflight),
         receive_maximum: args.receive_maximum,
         topic_alias_maximum: args.topic_alias_maximum,
-        max_keepalive: args.max_keepalive,
-        max_queued: args.max_queued as usize,
-        sys_interval: (!args.sys_interval.is_zero()).then_some(args.sys_interval),
+        max_keepalive: args.max_keepalive.or(f.max_keepalive).unwrap_or(60),
+        max_queued: max_queued as usize,
+        message_size_limit: f.message_size_limit.filter(|&n| n > 0).map(|n| n as usize),
+        sys_interval: (!sys_interval.is_zero()).then_some(sys_interval),
         auth: AuthConfig {
-            allow_anonymous: args.allow_anonymous,
+            allow_anonymous,
             passwords,
             acl,
             files: AccessFiles {
-                password_file: args.password_file.clone(),
-                acl_file: args.acl_file.clone(),
+                password_file,
+                acl_file,
             },
         },
         faults: Faults {
@@ -67,6 +117,82 @@ pub fn resolve(args: &BrokerRunArgs) -> Result<BrokerConfig> {
             refuse_subscribe: args.fault_refuse_subscribe.clone(),
         },
         ..BrokerConfig::default()
+    })
+}
+
+fn uses_identity(file: &ConfigFile) -> bool {
+    file.listeners.iter().any(|l| l.use_identity_as_username)
+}
+
+/// Reads `-c FILE`, when given; its warnings (lines skipped under --lenient) are printed.
+pub fn read_config(args: &BrokerRunArgs) -> Result<Option<ConfigFile>> {
+    let Some(path) = &args.config_file else {
+        return Ok(None);
+    };
+    let file = config::load(path, args.lenient, &config::Disk).map_err(|e| usage(e.to_string()))?;
+    for warning in &file.warnings {
+        output::print_warning(warning);
+    }
+    Ok(Some(file))
+}
+
+/// The `-v` level the configuration file's `log_type` lines ask for, when `-c` is given and
+/// readable (errors are reported when the broker starts).
+pub fn config_verbosity(args: &BrokerRunArgs) -> Option<u8> {
+    let path = args.config_file.as_ref()?;
+    config::load(path, true, &config::Disk).ok()?.verbosity
+}
+
+/// The listeners of a configuration file: each `listener`, in file order, or mosquitto's
+/// default of plain MQTT on localhost:1883 when it has none.
+pub fn file_listeners(file: &ConfigFile) -> Result<Vec<ListenerPlan>> {
+    if file.listeners.is_empty() {
+        return Ok(vec![ListenerPlan {
+            addr: SocketAddr::from(([127, 0, 0, 1], 1883)),
+            transport: Transport::Tcp,
+        }]);
+    }
+    file.listeners.iter().map(file_listener).collect()
+}
+
+fn file_listener(l: &ListenerConfig) -> Result<ListenerPlan> {
+    let fail = |what: String| usage(format!("{}: listener {}: {what}", l.at, l.port));
+    let tls = match (&l.certfile, &l.keyfile) {
+        (Some(cert), Some(key)) => {
+            let files = TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+                cafile: l.cafile.clone(),
+                capath: l.capath.clone(),
+                require_certificate: l.require_certificate,
+                use_identity_as_username: l.use_identity_as_username,
+            };
+            Some(Tls::load(&files).map_err(|e| fail(e.to_string()))?)
+        }
+        (Some(_), None) => return Err(fail("certfile needs keyfile".into())),
+        (None, Some(_)) => return Err(fail("keyfile needs certfile".into())),
+        (None, None) => {
+            let tls_only = l.cafile.is_some()
+                || l.capath.is_some()
+                || l.require_certificate
+                || l.use_identity_as_username;
+            if tls_only {
+                return Err(fail(
+                    "cafile, capath, require_certificate and use_identity_as_username need certfile and keyfile".into(),
+                ));
+            }
+            None
+        }
+    };
+    let transport = match (l.protocol, tls) {
+        (Protocol::Mqtt, None) => Transport::Tcp,
+        (Protocol::Mqtt, Some(tls)) => Transport::Tls(tls),
+        (Protocol::WebSockets, None) => Transport::Ws,
+        (Protocol::WebSockets, Some(tls)) => Transport::Wss(tls),
+    };
+    Ok(ListenerPlan {
+        addr: SocketAddr::new(l.address, l.port),
+        transport,
     })
 }
 
@@ -92,6 +218,7 @@ pub fn resolve_listeners(args: &BrokerRunArgs) -> Result<Vec<ListenerPlan>> {
                 cert: cert.clone(),
                 key: key.clone(),
                 cafile: args.cafile.clone(),
+                capath: None,
                 require_certificate: args.require_certificate,
                 use_identity_as_username: args.use_identity_as_username,
             };
@@ -152,8 +279,12 @@ fn listening_line(addr: SocketAddr, transport: &Transport) -> String {
 }
 
 fn serve(args: BrokerRunArgs) -> Result<()> {
-    let config = resolve(&args)?;
-    let plans = resolve_listeners(&args)?;
+    let file = read_config(&args)?;
+    let config = resolve(&args, file.as_ref())?;
+    let plans = match &file {
+        Some(file) => file_listeners(file)?,
+        None => resolve_listeners(&args)?,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

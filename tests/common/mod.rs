@@ -426,10 +426,17 @@ impl ListenersProcess {
     /// Starts `mqttkit broker -p 0 --sys-interval 0 ARGS…` and reads `count` `listening on`
     /// lines.
     pub fn start(args: &[&str], count: usize) -> ListenersProcess {
+        let mut all = vec!["-p", "0", "--sys-interval", "0"];
+        all.extend_from_slice(args);
+        Self::start_raw(&all, count)
+    }
+
+    /// Starts `mqttkit broker ARGS…` (nothing added) and reads `count` `listening on` lines.
+    pub fn start_raw(args: &[&str], count: usize) -> ListenersProcess {
         use std::io::BufRead;
         let mut child = Command::cargo_bin("mqttkit")
             .unwrap()
-            .args(["broker", "-p", "0", "--sys-interval", "0"])
+            .arg("broker")
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
