@@ -421,3 +421,45 @@ fn bad_listener_flags_are_usage_errors_naming_the_flag() {
         assert!(out.stdout.is_empty(), "nothing bound: {flags:?}");
     }
 }
+
+/// The Common Name is the username the ACL sees: `client` may use tls/cn/#, nothing else.
+#[test]
+fn the_acl_applies_to_the_certificate_common_name() {
+    let pki = pki();
+    let dir = tempfile::tempdir().unwrap();
+    let acl = write_file(dir.path(), "acl", "user client\ntopic readwrite tls/cn/#\n");
+    let acl = acl.display().to_string();
+    let broker = all_listeners(&pki, &["--use-identity-as-username", "--acl-file", &acl]);
+    let port = broker.port("mqtts").to_string();
+    let (ca, cert, key) = (
+        pki.arg("ca.pem"),
+        pki.arg("client.pem"),
+        pki.arg("client.key"),
+    );
+    let tls = [
+        "-h",
+        "localhost",
+        "-p",
+        &port,
+        "--cafile",
+        &ca,
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+        "-V",
+        "5",
+    ];
+    let mut args = vec!["pub", "-t", "tls/cn/x", "-m", "allowed", "-r", "-q", "1"];
+    args.extend_from_slice(&tls);
+    assert_ok(&run(&args));
+    let mut args = vec!["pub", "-t", "other/x", "-m", "refused", "-q", "1"];
+    args.extend_from_slice(&tls);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(26), "PUBACK 0x87: {}", stderr(&out));
+    let mut args = vec!["sub", "-t", "tls/cn/x", "-C", "1", "-W", "10"];
+    args.extend_from_slice(&tls);
+    let out = run(&args);
+    assert_ok(&out);
+    assert_eq!(out.stdout, b"allowed\n");
+}
