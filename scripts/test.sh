@@ -15,8 +15,9 @@ if ! command -v mosquitto >/dev/null || ! command -v mosquitto_sub >/dev/null; t
   fi
 fi
 
-# paho-mqtt 2.x for tests/interop_v5_clients.rs. As root (CI) into the system Python, which
-# Debian marks externally managed; without pip the tests skip.
+# paho-mqtt 2.x for tests/interop_v5_clients.rs and the WebSocket test of
+# tests/broker_listeners.rs. As root (CI) into the system Python, which Debian marks
+# externally managed; without pip the tests skip.
 if command -v python3 >/dev/null &&
   ! python3 -c 'import sys, paho.mqtt; sys.exit(paho.mqtt.__version__[:2] != "2.")' 2>/dev/null; then
   if [ "$(id -u)" = 0 ]; then export PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore; fi

@@ -528,7 +528,7 @@ async fn mosquitto_sub_v5_exit_status_follows_the_broker() {
     let closed = TestBroker::start_with(BrokerConfig {
         auth: AuthConfig {
             allow_anonymous: false,
-            passwords: None,
+            ..AuthConfig::default()
         },
         ..Default::default()
     })

@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
 
 use super::codec::{self, DecodeError, OutPublish};
+use super::listener::Identity;
 use super::packet::{ClientId, Connect, Delivery, Inbound, Outbound, QoS, Version, Will};
 use super::session::{Inflight, InflightState, Outbox, SessionStore};
 use super::Broker;
@@ -160,6 +161,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
         }
     }
 
+    /// Whether the bytes read so far begin like a TLS handshake record (a TLS client on a
+    /// plain listener).
+    pub fn starts_with_tls_record(&self) -> bool {
+        self.read_buf.starts_with(&[0x16, 0x03])
+    }
+
     fn release_read_buf(&mut self) {
         if self.read_buf.is_empty() && self.read_buf.capacity() > 0 {
             // Release the buffer; payloads split from it keep their own part alive.
@@ -270,6 +277,8 @@ pub(super) struct Connection<S> {
     io: PacketIo<S>,
     pub version: Version,
     pub client_id: ClientId,
+    /// The username the client is known by (CONNECT's, or its certificate's Common Name).
+    pub username: Option<Arc<str>>,
     pub conn_id: u64,
     pub outbox: Arc<Outbox>,
     pub store: SessionStore,
@@ -289,8 +298,13 @@ pub(super) struct Connection<S> {
 }
 
 /// Serves one connection until it ends. `over_limit`: the broker is at its connection limit.
-pub(super) async fn serve<S>(broker: Arc<Broker>, stream: S, peer: String, over_limit: bool)
-where
+pub(super) async fn serve<S>(
+    broker: Arc<Broker>,
+    stream: S,
+    peer: String,
+    over_limit: bool,
+    identity: Identity,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
     // Cancelled when this function returns, however it returns: a connection taking over the
@@ -300,7 +314,7 @@ where
     // Both phases are boxed, so that the task keeps only the state of the phase it is in: the
     // CONNECT exchange needs more than the run loop, and an idle connection should hold little.
     let session = Box::pin(super::connect::establish(
-        &broker, stream, &peer, done, over_limit,
+        &broker, stream, &peer, done, over_limit, identity,
     ))
     .await;
     if let Some(conn) = session {
@@ -330,6 +344,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             io,
             version,
             client_id,
+            username: None,
             conn_id,
             outbox,
             store,

@@ -61,6 +61,11 @@ impl Outbox {
         }
     }
 
+    /// The client id of the session.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
     fn lock(&self) -> MutexGuard<'_, OutboxQueue> {
         // A panic elsewhere cannot leave the queue itself inconsistent; keep serving.
         self.queue.lock().unwrap_or_else(|e| e.into_inner())

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::access::Access;
+use super::acl::Client;
 use super::packet::{ClientId, Delivery, Message, Will, NEVER_EXPIRES};
 use super::retain::RetainStore;
 use super::router::{Options, Route, Router, Subscriber};
@@ -12,8 +14,8 @@ use super::session::{ConnHandle, Outbox, Pushed, Session, SessionStore};
 use crate::topic;
 
 /// Sessions, subscriptions and retained messages.
-#[derive(Default)]
 pub struct State {
+    access: Arc<Access>,
     sessions: HashMap<ClientId, Session>,
     router: Router,
     retained: RetainStore,
@@ -63,13 +65,50 @@ pub struct Subscribed {
 }
 
 impl State {
-    /// Routes a message to every matching session and applies its retain flag.
+    /// No sessions yet, under `access`.
+    pub fn new(access: Arc<Access>) -> Self {
+        State {
+            access,
+            sessions: HashMap::new(),
+            router: Router::default(),
+            retained: RetainStore::default(),
+            routes: Vec::new(),
+        }
+    }
+
+    /// The access rules in force.
+    pub fn access(&self) -> Arc<Access> {
+        self.access.clone()
+    }
+
+    /// The access rules in force, borrowed.
+    pub fn access_ref(&self) -> &Access {
+        &self.access
+    }
+
+    /// Puts new access rules in force.
+    pub fn set_access(&mut self, access: Arc<Access>) {
+        self.access = access;
+    }
+
+    /// Routes a message to every matching session allowed to read it, and applies its
+    /// retain flag.
     pub fn publish(&mut self, message: &Message) -> Published {
         if message.retain {
             self.retained.apply(message);
         }
         self.router
             .route(&message.topic, message.origin.as_ref(), &mut self.routes);
+        if self.access.checks_reads() {
+            let access = &self.access;
+            self.routes.retain(|route| {
+                let reader = Client {
+                    id: route.outbox.client_id(),
+                    username: route.username.as_deref(),
+                };
+                access.may_read(reader, &message.topic)
+            });
+        }
         let mut published = Published {
             matched: self.routes.len(),
             dropped: 0,
@@ -211,6 +250,7 @@ impl State {
     pub fn subscribe(
         &mut self,
         client_id: &ClientId,
+        username: Option<&Arc<str>>,
         filter: &str,
         options: Options,
         retain_handling: super::packet::RetainHandling,
@@ -225,6 +265,7 @@ impl State {
         let subscriber = Subscriber {
             options,
             outbox: outbox.clone(),
+            username: username.cloned(),
         };
         let existed = self.router.subscribe(inner, group, client_id, subscriber);
         let send_retained = group.is_none()
@@ -234,7 +275,15 @@ impl State {
                 R::Never => false,
             };
         if send_retained {
+            let reader = Client {
+                id: client_id,
+                username: username.map(|u| &**u),
+            };
             for message in self.retained.matching(inner) {
+                // Retained messages need read rights too.
+                if !self.access.may_read(reader, &message.topic) {
+                    continue;
+                }
                 outbox.push(Delivery {
                     message: message.clone(),
                     qos: message.qos.min(options.qos),
