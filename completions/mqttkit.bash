@@ -167,7 +167,7 @@ _mqttkit() {
 
     case "${cmd}" in
         mqttkit)
-            opts="-v -h -V --color --verbose --help --version pub sub sim status demo broker bench generate help"
+            opts="-v -h -V --color --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --help --version pub sub sim status demo broker bench generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,6 +175,30 @@ _mqttkit() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ws-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wss-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1099,12 +1123,20 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__broker)
-            opts="-p -v -h -V --bind --port --verbose --allow-anonymous --password-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
+            opts="-c -p -v -h -V --config-file --lenient --bind --port --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --allow-anonymous --password-file --acl-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bind)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1117,11 +1149,39 @@ _mqttkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ws-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wss-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-anonymous)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --acl-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mqttkit_global_optspecs
-    string join \n color= v/verbose h/help V/version
+    string join \n color= v/verbose tls-port= ws-port= wss-port= cert= key= cafile= require-certificate use-identity-as-username h/help V/version
 end
 
 function __fish_mqttkit_needs_command
@@ -27,7 +27,15 @@ end
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l tls-port -d 'Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key' -r
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l ws-port -d 'Also listen for MQTT over WebSocket on this port, any path (0 takes a free one)' -r
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l wss-port -d 'Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs --cert and --key' -r
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l cert -d 'The TLS listeners\' certificate chain (PEM)' -r -F
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l key -d 'The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l cafile -d 'CA certificates (PEM) that client certificates on the TLS listeners must chain to; a client may still come without one unless --require-certificate' -r -F
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s v -l verbose -d 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l require-certificate -d 'Refuse TLS clients without a certificate signed by --cafile'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -l use-identity-as-username -d 'On the TLS listeners, the client certificate\'s Common Name is the username (and the certificate the credential: no password is checked); needs --cafile'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
@@ -218,26 +226,37 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s c -l config-file -d 'Read mosquitto\'s configuration file (listeners, TLS, authentication, ACLs, limits; see docs/broker.md). Flags given as well override its settings; the listener flags cannot be combined with it' -r -F
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l bind -d 'Address to listen on' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s p -l port -d 'Port to listen on; 0 takes a free one (the bound address is printed on stdout)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l allow-anonymous -d 'Accept clients that send no username' -r -f -a "true\t''
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l tls-port -d 'Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l ws-port -d 'Also listen for MQTT over WebSocket on this port, any path (0 takes a free one)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l wss-port -d 'Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs --cert and --key' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l cert -d 'The TLS listeners\' certificate chain (PEM)' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l key -d 'The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l cafile -d 'CA certificates (PEM) that client certificates on the TLS listeners must chain to; a client may still come without one unless --require-certificate' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l allow-anonymous -d 'Accept clients that send no username [default: true; with -c, false, as mosquitto]' -r -f -a "true\t''
 false\t''"
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l password-file -d 'Users and password hashes in mosquitto_passwd\'s format (`user:$7$…`)' -r -F
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-packet-size -d 'Largest packet accepted from a client, in bytes (announced to MQTT 5 clients); a larger one closes that connection (MQTT 5: DISCONNECT 0x95)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-connections -d 'Most clients connected at once; further ones are refused with CONNACK "quota exceeded" (MQTT 5 0x97, 3.1.1 return code 3) (0: no limit)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-keepalive -d 'Largest keep-alive an MQTT 5 client gets, in seconds: one asking for more, or for none, is told this one in CONNACK (Server Keep Alive). 3.1.1 clients keep theirs (0: no cap)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l password-file -d 'Users and password hashes in mosquitto_passwd\'s format (`user:$7$…`). SIGHUP reads it again' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l acl-file -d 'Access control list in mosquitto\'s acl_file format (`user`, `topic [read|write| readwrite|deny] FILTER`, `pattern` with %c and %u). SIGHUP reads it again' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-packet-size -d 'Largest packet accepted from a client, in bytes (announced to MQTT 5 clients); a larger one closes that connection (MQTT 5: DISCONNECT 0x95) [default: 268435455]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-connections -d 'Most clients connected at once; further ones are refused with CONNACK "quota exceeded" (MQTT 5 0x97, 3.1.1 return code 3) (0: no limit) [default: 0]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-keepalive -d 'Largest keep-alive an MQTT 5 client gets, in seconds: one asking for more, or for none, is told this one in CONNACK (Server Keep Alive). 3.1.1 clients keep theirs (0: no cap) [default: 60]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l receive-maximum -d 'Receive Maximum announced to MQTT 5 clients: QoS 2 messages a client may have unreleased at once; one more is answered with DISCONNECT 0x93' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l topic-alias-maximum -d 'Topic Alias Maximum announced to MQTT 5 clients (0: no topic aliases from clients)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-inflight -d 'QoS 1/2 messages in flight to one client before further ones wait in its queue' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-queued -d 'Messages queued per client (online behind the in-flight window, or offline with a persistent session); when full the oldest is dropped, counted and logged' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l sys-interval -d 'How often to publish the `$SYS/broker/…` counters (0 turns them off)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-inflight -d 'QoS 1/2 messages in flight to one client before further ones wait in its queue [default: 20]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l max-queued -d 'Messages queued per client (online behind the in-flight window, or offline with a persistent session); when full the oldest is dropped, counted and logged [default: 1000]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l sys-interval -d 'How often to publish the `$SYS/broker/…` counters (0 turns them off) [default: 10s]' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l fault-drop-after -d 'Fault injection: close every client\'s connection after it has sent N packets (CONNECT included), without a will being suppressed' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l fault-refuse-connect -d 'Fault injection: refuse every CONNECT with this code: a 3.1.1 return code (1-5) or an MQTT 5 CONNACK reason code (128-159, or 0x80-0x9f), each translated for clients of the other version' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l fault-refuse-subscribe -d 'Fault injection: answer SUBSCRIBE with the failure code 0x80 for every filter that this filter matches (e.g. `private/#`)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l lenient -d 'With -c: a directive the broker does not implement is a warning, not an error'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s v -l verbose -d 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l require-certificate -d 'Refuse TLS clients without a certificate signed by --cafile'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -l use-identity-as-username -d 'On the TLS listeners, the client certificate\'s Common Name is the username (and the certificate the credential: no password is checked); needs --cafile'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'

@@ -30,6 +30,41 @@ pub struct Cli {
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key.
+    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
+    pub tls_port: Option<u16>,
+
+    /// Also listen for MQTT over WebSocket on this port, any path (0 takes a free one).
+    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
+    pub ws_port: Option<u16>,
+
+    /// Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs
+    /// --cert and --key.
+    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
+    pub wss_port: Option<u16>,
+
+    /// The TLS listeners' certificate chain (PEM).
+    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
+    pub cert: Option<PathBuf>,
+
+    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert.
+    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
+    pub key: Option<PathBuf>,
+
+    /// CA certificates (PEM) that client certificates on the TLS listeners must chain to; a
+    /// client may still come without one unless --require-certificate.
+    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
+    pub cafile: Option<PathBuf>,
+
+    /// Refuse TLS clients without a certificate signed by --cafile.
+    #[arg(long, help_heading = "Listeners")]
+    pub require_certificate: bool,
+
+    /// On the TLS listeners, the client certificate's Common Name is the username (and the
+    /// certificate the credential: no password is checked); needs --cafile.
+    #[arg(long, help_heading = "Listeners")]
+    pub use_identity_as_username: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -727,6 +762,18 @@ pub struct PasswdArgs {
 /// How to run the broker.
 #[derive(Debug, Args)]
 pub struct BrokerRunArgs {
+    /// Read mosquitto's configuration file (listeners, TLS, authentication, ACLs, limits;
+    /// see docs/broker.md). Flags given as well override its settings; the listener flags
+    /// cannot be combined with it.
+    #[arg(short = 'c', long = "config-file", value_name = "FILE",
+          conflicts_with_all = ["bind", "port", "tls_port", "ws_port", "wss_port", "cert", "key",
+                                "cafile", "require_certificate", "use_identity_as_username"])]
+    pub config_file: Option<PathBuf>,
+
+    /// With -c: a directive the broker does not implement is a warning, not an error.
+    #[arg(long, requires = "config_file")]
+    pub lenient: bool,
+
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: IpAddr,
@@ -739,30 +786,71 @@ pub struct BrokerRunArgs {
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Accept clients that send no username.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
-    pub allow_anonymous: bool,
+    /// Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key.
+    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
+    pub tls_port: Option<u16>,
 
-    /// Users and password hashes in mosquitto_passwd's format (`user:$7$…`).
+    /// Also listen for MQTT over WebSocket on this port, any path (0 takes a free one).
+    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
+    pub ws_port: Option<u16>,
+
+    /// Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs
+    /// --cert and --key.
+    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
+    pub wss_port: Option<u16>,
+
+    /// The TLS listeners' certificate chain (PEM).
+    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
+    pub cert: Option<PathBuf>,
+
+    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert.
+    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
+    pub key: Option<PathBuf>,
+
+    /// CA certificates (PEM) that client certificates on the TLS listeners must chain to; a
+    /// client may still come without one unless --require-certificate.
+    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
+    pub cafile: Option<PathBuf>,
+
+    /// Refuse TLS clients without a certificate signed by --cafile.
+    #[arg(long, help_heading = "Listeners")]
+    pub require_certificate: bool,
+
+    /// On the TLS listeners, the client certificate's Common Name is the username (and the
+    /// certificate the credential: no password is checked); needs --cafile.
+    #[arg(long, help_heading = "Listeners")]
+    pub use_identity_as_username: bool,
+
+    /// Accept clients that send no username [default: true; with -c, false, as mosquitto].
+    #[arg(long, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub allow_anonymous: Option<bool>,
+
+    /// Users and password hashes in mosquitto_passwd's format (`user:$7$…`). SIGHUP reads it
+    /// again.
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
+    /// Access control list in mosquitto's acl_file format (`user`, `topic [read|write|
+    /// readwrite|deny] FILTER`, `pattern` with %c and %u). SIGHUP reads it again.
+    #[arg(long, value_name = "FILE")]
+    pub acl_file: Option<PathBuf>,
+
     /// Largest packet accepted from a client, in bytes (announced to MQTT 5 clients); a
-    /// larger one closes that connection (MQTT 5: DISCONNECT 0x95).
-    #[arg(long, default_value_t = 268_435_455, value_name = "BYTES",
+    /// larger one closes that connection (MQTT 5: DISCONNECT 0x95) [default: 268435455].
+    #[arg(long, value_name = "BYTES",
           value_parser = clap::value_parser!(u32).range(2..=268_435_455))]
-    pub max_packet_size: u32,
+    pub max_packet_size: Option<u32>,
 
     /// Most clients connected at once; further ones are refused with CONNACK "quota
-    /// exceeded" (MQTT 5 0x97, 3.1.1 return code 3) (0: no limit).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub max_connections: usize,
+    /// exceeded" (MQTT 5 0x97, 3.1.1 return code 3) (0: no limit) [default: 0].
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
 
     /// Largest keep-alive an MQTT 5 client gets, in seconds: one asking for more, or for
     /// none, is told this one in CONNACK (Server Keep Alive). 3.1.1 clients keep theirs
-    /// (0: no cap).
-    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
-    pub max_keepalive: u16,
+    /// (0: no cap) [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub max_keepalive: Option<u16>,
 
     /// Receive Maximum announced to MQTT 5 clients: QoS 2 messages a client may have
     /// unreleased at once; one more is answered with DISCONNECT 0x93.
@@ -774,20 +862,20 @@ pub struct BrokerRunArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub topic_alias_maximum: u16,
 
-    /// QoS 1/2 messages in flight to one client before further ones wait in its queue.
-    #[arg(long, default_value_t = 20, value_name = "N",
-          value_parser = clap::value_parser!(u16).range(1..))]
-    pub max_inflight: u16,
+    /// QoS 1/2 messages in flight to one client before further ones wait in its queue
+    /// [default: 20].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_inflight: Option<u16>,
 
     /// Messages queued per client (online behind the in-flight window, or offline with a
-    /// persistent session); when full the oldest is dropped, counted and logged.
-    #[arg(long, default_value_t = 1000, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_queued: u32,
+    /// persistent session); when full the oldest is dropped, counted and logged
+    /// [default: 1000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_queued: Option<u32>,
 
-    /// How often to publish the `$SYS/broker/…` counters (0 turns them off).
-    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
-    pub sys_interval: Duration,
+    /// How often to publish the `$SYS/broker/…` counters (0 turns them off) [default: 10s].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub sys_interval: Option<Duration>,
 
     /// Fault injection: close every client's connection after it has sent N packets
     /// (CONNECT included), without a will being suppressed.

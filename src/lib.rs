@@ -31,6 +31,18 @@ pub mod shutdown;
 pub mod sim;
 pub mod topic;
 
+/// The log level: the `-v` flags, or for `broker -c FILE` without them the file's
+/// `log_type` lines.
+pub fn log_verbosity(cli: &cli::Cli) -> u8 {
+    let flags = cli.log_verbosity();
+    match &cli.command {
+        cli::Command::Broker(args) if flags == 0 => {
+            cmd::broker::config_verbosity(&args.run).unwrap_or(0)
+        }
+        _ => flags,
+    }
+}
+
 /// Runs the parsed command line; `main` prints the error and picks the exit code.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     match cli.command {

@@ -6,7 +6,7 @@ use mqttkit::{cli::Cli, error, output};
 
 fn main() -> ExitCode {
     let cli = Cli::parse_args();
-    output::init(cli.color, cli.log_verbosity());
+    output::init(cli.color, mqttkit::log_verbosity(&cli));
     match mqttkit::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,

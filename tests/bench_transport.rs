@@ -476,6 +476,7 @@ async fn auth_broker() -> TestBroker {
         auth: AuthConfig {
             allow_anonymous: false,
             passwords: Some(passwords),
+            ..AuthConfig::default()
         },
         ..Default::default()
     })

@@ -16,6 +16,7 @@ async fn auth_broker(passwords: PasswordFile) -> TestBroker {
         auth: AuthConfig {
             allow_anonymous: false,
             passwords: Some(passwords),
+            ..AuthConfig::default()
         },
         ..Default::default()
     })

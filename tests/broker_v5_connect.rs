@@ -235,6 +235,7 @@ fn password_broker_config(allow_anonymous: bool) -> BrokerConfig {
         auth: AuthConfig {
             allow_anonymous,
             passwords: Some(passwords),
+            ..AuthConfig::default()
         },
         ..Default::default()
     }

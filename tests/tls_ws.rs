@@ -2,6 +2,9 @@
 //! with the certificates of `common::pki` (rcgen): a CA, a server certificate for localhost and
 //! 127.0.0.1 and a client certificate, both signed by it, and an unrelated CA.
 //!
+//! Every case runs twice: against mosquitto (`mosquitto_broker::…`) and against the bundled
+//! broker's TLS and WebSocket listeners (`bundled_broker::…`, `common::pki::bundled`).
+//!
 //! Messages go out retained and come back to a fresh subscriber, so one `pub` and one `sub`
 //! make a round trip with no race between subscribing and publishing.
 
@@ -10,7 +13,7 @@ mod common;
 use std::process::{Command, Output, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
-use common::pki::{mosquitto, pki};
+use common::pki::{bundled, mosquitto, pki, Pki, Ports};
 use common::*;
 
 fn mqttkit(args: &[&str]) -> Command {
@@ -47,13 +50,7 @@ fn round_trip(publish: &[&str], subscribe: &[&str], topic: &str, payload: &str) 
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{payload}\n"));
 }
 
-#[test]
-fn mqtts_round_trip_with_cafile_by_url_and_by_flags() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn mqtts_round_trip_with_cafile_by_url_and_by_flags(pki: &Pki, ports: &Ports) {
     let ca = pki.arg("ca.pem");
     // The server name is a DNS name here…
     let url = format!("mqtts://localhost:{}", ports.tls);
@@ -70,25 +67,13 @@ fn mqtts_round_trip_with_cafile_by_url_and_by_flags() {
     round_trip(&flags, &flags, "tls/flags", "by flags");
 }
 
-#[test]
-fn capath_trusts_every_certificate_in_the_directory() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn capath_trusts_every_certificate_in_the_directory(pki: &Pki, ports: &Ports) {
     let url = format!("mqtts://localhost:{}", ports.tls);
     let flags = ["-L", &url, "--capath", &pki.arg("capath")];
     round_trip(&flags, &flags, "tls/capath", "capath");
 }
 
-#[test]
-fn os_store_is_used_without_cafile_and_its_absence_is_a_clear_error() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn os_store_is_used_without_cafile_and_its_absence_is_a_clear_error(pki: &Pki, ports: &Ports) {
     let url = format!("mqtts://localhost:{}/tls/os", ports.tls);
     // rustls-native-certs reads SSL_CERT_FILE in place of the system store.
     let out = mqttkit(&["pub", "-L", &url, "-m", "os"])
@@ -113,13 +98,7 @@ fn os_store_is_used_without_cafile_and_its_absence_is_a_clear_error() {
     );
 }
 
-#[test]
-fn an_untrusted_server_certificate_fails_cleanly_with_exit_1() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn an_untrusted_server_certificate_fails_cleanly_with_exit_1(pki: &Pki, ports: &Ports) {
     // Signed by a CA we do not trust, then trusted but for another name (RFC 6125).
     let cases = [
         (ports.tls, pki.arg("other-ca.pem"), "UnknownIssuer"),
@@ -140,13 +119,7 @@ fn an_untrusted_server_certificate_fails_cleanly_with_exit_1() {
     }
 }
 
-#[test]
-fn insecure_accepts_an_unknown_ca_and_warns() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn insecure_accepts_an_unknown_ca_and_warns(pki: &Pki, ports: &Ports) {
     // The URL's path is the topic for mqtts://, as for mqtt://.
     let url = format!("mqtts://localhost:{}/tls/insecure", ports.tls);
     let out = run(&["pub", "-L", &url, "-m", "x", "-r", "--insecure"]);
@@ -173,13 +146,7 @@ fn insecure_accepts_an_unknown_ca_and_warns() {
     assert_eq!(out.stdout, b"x\n");
 }
 
-#[test]
-fn client_certificate_is_sent_when_required_and_missing_it_fails() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn client_certificate_is_sent_when_required_and_missing_it_fails(pki: &Pki, ports: &Ports) {
     let url = format!("mqtts://localhost:{}/tls/mutual", ports.mtls);
     let ca = pki.arg("ca.pem");
     let flags = [
@@ -203,13 +170,7 @@ fn client_certificate_is_sent_when_required_and_missing_it_fails() {
     );
 }
 
-#[test]
-fn websocket_round_trip() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn websocket_round_trip(_pki: &Pki, ports: &Ports) {
     // No path: the upgrade goes to /mqtt. A path is the HTTP path, never a topic.
     let bare = format!("ws://127.0.0.1:{}", ports.ws);
     let with_path = format!("ws://localhost:{}/some/path", ports.ws);
@@ -221,13 +182,7 @@ fn websocket_round_trip() {
     );
 }
 
-#[test]
-fn secure_websocket_round_trip() {
-    if skip_without("mosquitto") {
-        return;
-    }
-    let pki = pki();
-    let (_broker, ports) = mosquitto(&pki);
+fn secure_websocket_round_trip(pki: &Pki, ports: &Ports) {
     let url = format!("wss://localhost:{}/mqtt", ports.wss);
     let flags = ["-L", &url, "--cafile", &pki.arg("ca.pem")];
     round_trip(&flags, &flags, "wss/t", "over secure websocket");
@@ -239,6 +194,45 @@ fn secure_websocket_round_trip() {
         "the OS store does not know our CA"
     );
 }
+
+/// Runs `case` against a private mosquitto (skipped, saying why, when it is not installed).
+fn on_mosquitto(case: fn(&Pki, &Ports)) {
+    if skip_without("mosquitto") {
+        return;
+    }
+    let pki = pki();
+    let (_broker, ports) = mosquitto(&pki);
+    case(&pki, &ports);
+}
+
+/// Runs `case` against the bundled broker.
+fn on_bundled(case: fn(&Pki, &Ports)) {
+    let pki = pki();
+    let (_brokers, ports) = bundled(&pki);
+    case(&pki, &ports);
+}
+
+macro_rules! on_both {
+    ($($case:ident),* $(,)?) => {
+        mod mosquitto_broker {
+            $( #[test] fn $case() { super::on_mosquitto(super::$case) } )*
+        }
+        mod bundled_broker {
+            $( #[test] fn $case() { super::on_bundled(super::$case) } )*
+        }
+    };
+}
+
+on_both!(
+    mqtts_round_trip_with_cafile_by_url_and_by_flags,
+    capath_trusts_every_certificate_in_the_directory,
+    os_store_is_used_without_cafile_and_its_absence_is_a_clear_error,
+    an_untrusted_server_certificate_fails_cleanly_with_exit_1,
+    insecure_accepts_an_unknown_ca_and_warns,
+    client_certificate_is_sent_when_required_and_missing_it_fails,
+    websocket_round_trip,
+    secure_websocket_round_trip,
+);
 
 /// Usage errors need no broker: they are found before any socket opens.
 #[test]

@@ -15,9 +15,11 @@ use tokio::time;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+use super::acl::Client;
 use super::codec::DecodeError;
 use super::connection::{BadConnect, ClientLimits, Connection, PacketIo};
-use super::packet::{ClientId, ConnAckProperties, Connect, Outbound, Version, Will};
+use super::listener::Identity;
+use super::packet::{ClientId, ConnAckProperties, Connect, Outbound, Version};
 use super::session::ConnHandle;
 use super::state::Claim;
 use super::Broker;
@@ -51,6 +53,7 @@ pub(super) async fn establish<S>(
     peer: &str,
     done: CancellationToken,
     over_limit: bool,
+    identity: Identity,
 ) -> Option<Connection<S>>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
@@ -74,6 +77,10 @@ where
         Ok(Ok(Some(connect))) => connect,
         Ok(Ok(None)) => return None,
         Ok(Err(bad)) => {
+            if io.starts_with_tls_record() {
+                info!("{peer}: a TLS handshake on a plain MQTT listener (use the TLS port)");
+                return None;
+            }
             answer_bad_connect(&mut io, peer, bad).await;
             return None;
         }
@@ -87,10 +94,10 @@ where
         refuse(&mut io, version, refusal(reason::QUOTA_EXCEEDED, why)).await;
         return None;
     }
-    match check(broker, &connect, conn_id) {
-        Ok((client_id, assigned)) => Some(
+    match check(broker, &connect, conn_id, &identity) {
+        Ok((client_id, assigned, username)) => Some(
             open_session(
-                broker, io, connect, client_id, assigned, peer, conn_id, done,
+                broker, io, connect, client_id, assigned, username, peer, conn_id, done,
             )
             .await,
         ),
@@ -104,9 +111,14 @@ where
 }
 
 /// The checks before a session is claimed, in order: fault injection, the client
-/// identifier, enhanced authentication, credentials, the will. The client id to use, and
-/// whether the broker assigned it.
-fn check(broker: &Broker, connect: &Connect, conn_id: u64) -> Result<(ClientId, bool), Refusal> {
+/// identifier, enhanced authentication, credentials, the will. The client id to use,
+/// whether the broker assigned it, and the client's username.
+fn check(
+    broker: &Broker,
+    connect: &Connect,
+    conn_id: u64,
+    identity: &Identity,
+) -> Result<(ClientId, bool, Option<String>), Refusal> {
     if let Some(code) = broker.config.faults.refuse_connect {
         let code = reason::connack_from_v311(code);
         return Err(refusal(code, "refused by fault injection"));
@@ -118,9 +130,9 @@ fn check(broker: &Broker, connect: &Connect, conn_id: u64) -> Result<(ClientId, 
             format!("authentication method {method:?} is not supported"),
         ));
     }
-    authenticate(broker, connect)?;
-    check_will(&connect.will)?;
-    Ok((client_id, assigned))
+    let username = authenticate(broker, connect, identity)?;
+    check_will(broker, connect, &client_id, username.as_deref())?;
+    Ok((client_id, assigned, username))
 }
 
 /// Answers a CONNECT that could not be decoded: CONNACK "unsupported protocol version" for
@@ -168,15 +180,31 @@ where
 }
 
 /// Checks credentials: unknown user or wrong password → bad user name or password, no
-/// username while anonymous clients are not allowed → not authorized.
-fn authenticate(broker: &Broker, connect: &Connect) -> Result<(), Refusal> {
-    let auth = &broker.config.auth;
+/// username while anonymous clients are not allowed → not authorized. On a listener that
+/// takes the username from the client certificate, the certificate is the credential (as in
+/// mosquitto): without one, bad user name or password. The username the client is known by.
+fn authenticate(
+    broker: &Broker,
+    connect: &Connect,
+    identity: &Identity,
+) -> Result<Option<String>, Refusal> {
+    match identity {
+        Identity::FromConnect => {}
+        Identity::Certificate(Some(cn)) => return Ok(Some(cn.clone())),
+        Identity::Certificate(None) => {
+            return Err(refusal(
+                reason::BAD_USERNAME_OR_PASSWORD,
+                "this listener takes the user name from a client certificate with a Common Name",
+            ))
+        }
+    }
+    let auth = broker.access();
     let username = connect.username.as_deref().filter(|u| !u.is_empty());
     match (username, &auth.passwords) {
         (Some(user), Some(passwords)) => {
             let password = connect.password.as_ref().map_or(&[][..], |p| &p.0[..]);
             if passwords.verify(user, password) {
-                Ok(())
+                Ok(Some(user.to_owned()))
             } else {
                 Err(refusal(
                     reason::BAD_USERNAME_OR_PASSWORD,
@@ -184,8 +212,8 @@ fn authenticate(broker: &Broker, connect: &Connect) -> Result<(), Refusal> {
                 ))
             }
         }
-        (Some(_), None) => Ok(()),
-        (None, _) if auth.allow_anonymous => Ok(()),
+        (Some(user), None) => Ok(Some(user.to_owned())),
+        (None, _) if auth.allow_anonymous => Ok(None),
         (None, _) => Err(refusal(
             reason::NOT_AUTHORIZED,
             "anonymous clients are not allowed",
@@ -210,13 +238,30 @@ fn client_id(connect: &Connect, conn_id: u64) -> Result<(ClientId, bool), Refusa
     Ok((id.into(), true))
 }
 
-/// The will, checked: a will topic is a topic name [MQTT-3.1.3-11].
-fn check_will(will: &Option<Will>) -> Result<(), Refusal> {
-    if let Some(will) = will {
-        if let Err(e) = topic::validate_name(&will.message.topic) {
+/// The will, checked: a will topic is a topic name [MQTT-3.1.3-11], and one the client may
+/// publish to (else not authorized, as mosquitto answers).
+fn check_will(
+    broker: &Broker,
+    connect: &Connect,
+    client_id: &ClientId,
+    username: Option<&str>,
+) -> Result<(), Refusal> {
+    if let Some(will) = &connect.will {
+        let topic = &will.message.topic;
+        if let Err(e) = topic::validate_name(topic) {
             return Err(refusal(
                 reason::TOPIC_NAME_INVALID,
-                format!("will topic {:?}: {e}", will.message.topic),
+                format!("will topic {topic:?}: {e}"),
+            ));
+        }
+        let client = Client {
+            id: client_id,
+            username,
+        };
+        if !broker.access().may_publish(client, topic) {
+            return Err(refusal(
+                reason::NOT_AUTHORIZED,
+                format!("the ACL does not allow publishing the will to {topic:?}"),
             ));
         }
     }
@@ -243,6 +288,7 @@ async fn open_session<S>(
     connect: Connect,
     client_id: ClientId,
     assigned: bool,
+    username: Option<String>,
     peer: &str,
     conn_id: u64,
     done: CancellationToken,
@@ -285,7 +331,8 @@ where
     };
     let (keep_alive, server_keep_alive) = keep_alive(broker, &connect);
     info!(
-        "{client_id} connected from {peer} ({version}, clean start {}, session expiry {}, keep-alive {keep_alive}s{})",
+        "{client_id} connected from {peer}{} ({version}, clean start {}, session expiry {}, keep-alive {keep_alive}s{})",
+        username.as_deref().map(|u| format!(" as {u:?}")).unwrap_or_default(),
         connect.clean_start,
         expiry_text(connect.session_expiry),
         if session_present { ", session resumed" } else { "" }
@@ -322,7 +369,7 @@ where
         },
         limits.maximum_packet_size,
     );
-    Connection::new(
+    let mut conn = Connection::new(
         broker.clone(),
         io,
         version,
@@ -335,7 +382,9 @@ where
         limits,
         kick,
         keep_alive,
-    )
+    );
+    conn.username = username.map(Arc::from);
+    conn
 }
 
 fn expiry_text(expiry: u32) -> String {

@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
 
 use super::codec::{self, DecodeError, OutPublish};
+use super::listener::Identity;
 use super::packet::{ClientId, Connect, Delivery, Inbound, Outbound, QoS, Version, Will};
 use super::session::{Inflight, InflightState, Outbox, SessionStore};
 use super::Broker;
@@ -160,6 +161,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
         }
     }
 
+    /// Whether the bytes read so far begin like a TLS handshake record (a TLS client on a
+    /// plain listener).
+    pub fn starts_with_tls_record(&self) -> bool {
+        self.read_buf.starts_with(&[0x16, 0x03])
+    }
+
     fn release_read_buf(&mut self) {
         if self.read_buf.is_empty() && self.read_buf.capacity() > 0 {
             // Release the buffer; payloads split from it keep their own part alive.
@@ -254,10 +261,14 @@ pub(super) struct ClientLimits {
     pub topic_alias_maximum: u16,
 }
 
-/// Topic aliases the broker has set up towards the client.
+/// The topic aliases of one connection [MQTT-3.3.2-7]: those the client set up, and those the
+/// broker set up towards it.
 #[derive(Default)]
-struct OutgoingAliases {
-    by_topic: HashMap<Arc<str>, u16>,
+pub(super) struct Aliases {
+    /// Client → broker: alias to topic [MQTT-3.3.2-12].
+    pub incoming: HashMap<u16, Arc<str>>,
+    /// Broker → client: topic to alias.
+    outgoing: HashMap<Arc<str>, u16>,
 }
 
 /// An established client connection: what the handlers work on.
@@ -266,18 +277,19 @@ pub(super) struct Connection<S> {
     io: PacketIo<S>,
     pub version: Version,
     pub client_id: ClientId,
+    /// The username the client is known by (CONNECT's, or its certificate's Common Name).
+    pub username: Option<Arc<str>>,
     pub conn_id: u64,
     pub outbox: Arc<Outbox>,
     pub store: SessionStore,
-    pub will: Option<Will>,
+    pub will: Option<Box<Will>>,
     /// Session Expiry Interval, as CONNECT set it and DISCONNECT may change it.
     pub session_expiry: u32,
     /// Whether CONNECT's Session Expiry Interval was 0 (DISCONNECT may not change that).
     pub session_expiry_was_zero: bool,
     pub limits: ClientLimits,
-    /// Topic aliases the client set up [MQTT-3.3.2-12].
-    pub aliases_in: HashMap<u16, Arc<str>>,
-    aliases_out: OutgoingAliases,
+    /// Topic aliases both ways, allocated when the first one is used.
+    pub aliases: Option<Box<Aliases>>,
     kick: CancellationToken,
     keep_alive: Option<Duration>,
     last_received: Instant,
@@ -286,8 +298,13 @@ pub(super) struct Connection<S> {
 }
 
 /// Serves one connection until it ends. `over_limit`: the broker is at its connection limit.
-pub(super) async fn serve<S>(broker: Arc<Broker>, stream: S, peer: String, over_limit: bool)
-where
+pub(super) async fn serve<S>(
+    broker: Arc<Broker>,
+    stream: S,
+    peer: String,
+    over_limit: bool,
+    identity: Identity,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
     // Cancelled when this function returns, however it returns: a connection taking over the
@@ -297,7 +314,7 @@ where
     // Both phases are boxed, so that the task keeps only the state of the phase it is in: the
     // CONNECT exchange needs more than the run loop, and an idle connection should hold little.
     let session = Box::pin(super::connect::establish(
-        &broker, stream, &peer, done, over_limit,
+        &broker, stream, &peer, done, over_limit, identity,
     ))
     .await;
     if let Some(conn) = session {
@@ -316,7 +333,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         conn_id: u64,
         outbox: Arc<Outbox>,
         store: SessionStore,
-        will: Option<Will>,
+        will: Option<Box<Will>>,
         session_expiry: u32,
         limits: ClientLimits,
         kick: CancellationToken,
@@ -327,6 +344,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             io,
             version,
             client_id,
+            username: None,
             conn_id,
             outbox,
             store,
@@ -334,8 +352,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             session_expiry,
             session_expiry_was_zero: session_expiry == 0,
             limits,
-            aliases_in: HashMap::new(),
-            aliases_out: OutgoingAliases::default(),
+            aliases: None,
             kick,
             keep_alive: (keep_alive > 0)
                 .then(|| Duration::from_millis(u64::from(keep_alive) * 1500)),
@@ -361,10 +378,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         if self.limits.topic_alias_maximum == 0 || self.version == Version::V311 {
             return (topic, None, false);
         }
-        if let Some(&alias) = self.aliases_out.by_topic.get(topic) {
+        let outgoing = self.aliases.as_ref().map(|a| &a.outgoing);
+        if let Some(&alias) = outgoing.and_then(|o| o.get(topic)) {
             return ("", Some(alias), false);
         }
-        let used = self.aliases_out.by_topic.len();
+        let used = outgoing.map_or(0, HashMap::len);
         if used < usize::from(self.limits.topic_alias_maximum) {
             return (topic, Some(used as u16 + 1), true);
         }
@@ -408,8 +426,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         }
         codec::encode_publish(self.version, &mut self.io.write_buf, &publish);
         if let (true, Some(alias)) = (new_alias, topic_alias) {
-            self.aliases_out
-                .by_topic
+            self.aliases
+                .get_or_insert_with(Default::default)
+                .outgoing
                 .insert(message.topic.clone(), alias);
         }
         true

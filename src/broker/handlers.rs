@@ -10,6 +10,8 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tracing::{debug, info};
 
+use super::access::Access;
+use super::acl::Client;
 use super::connection::{violation, Connection, End};
 use super::packet::{
     Disconnect, Inbound, Message, Outbound, Publish, QoS, Subscribe, Unsubscribe, Version,
@@ -81,7 +83,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             ));
         }
         if publish.topic.is_empty() {
-            return self.aliases_in.get(&alias).cloned().ok_or_else(|| {
+            let known = self.aliases.as_ref().and_then(|a| a.incoming.get(&alias));
+            return known.cloned().ok_or_else(|| {
                 violation(
                     reason::PROTOCOL_ERROR,
                     format!("topic alias {alias} was never set up (§3.3.2.3.4)"),
@@ -89,7 +92,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             });
         }
         let topic: Arc<str> = std::mem::take(&mut publish.topic).into();
-        self.aliases_in.insert(alias, topic.clone());
+        self.aliases
+            .get_or_insert_with(Default::default)
+            .incoming
+            .insert(alias, topic.clone());
         Ok(topic)
     }
 
@@ -120,6 +126,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                     self.broker.config.receive_maximum
                 ),
             ));
+        }
+        if let Some(limit) = self.broker.config.message_size_limit {
+            if publish.payload.len() > limit {
+                info!(
+                    "{}: PUBLISH to {topic:?} dropped: payload of {} bytes over the limit of {limit}",
+                    self.client_id,
+                    publish.payload.len()
+                );
+                self.drop_publish(qos, pkid, reason::IMPLEMENTATION_SPECIFIC_ERROR);
+                return Ok(());
+            }
         }
         // A payload announced as UTF-8 must be UTF-8; the broker checks (§3.3.2.3.2).
         if publish.properties.payload_format == Some(1)
@@ -153,7 +170,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             expiry: publish.expiry_interval.map(super::packet::Expiry::after),
             origin: Some(self.client_id.clone()),
         };
-        let published = self.broker.state().publish(&message);
+        let mut state = self.broker.state();
+        if !state
+            .access_ref()
+            .may_publish(self.principal(), &message.topic)
+        {
+            drop(state);
+            self.refuse_publish(qos, pkid, &message.topic);
+            return Ok(());
+        }
+        let published = state.publish(&message);
+        drop(state);
         Stats::add(&self.broker.stats.messages_dropped, published.dropped);
         let code = if published.matched == 0 {
             reason::NO_MATCHING_SUBSCRIBERS
@@ -169,6 +196,37 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             }
         }
         Ok(())
+    }
+
+    /// A PUBLISH the ACL does not allow: dropped. MQTT 5 says so in PUBACK/PUBREC 0x87 (a
+    /// QoS 0 message is dropped unanswered); a 3.1.1 client cannot be told, so it gets the
+    /// usual acknowledgement, as mosquitto does.
+    fn refuse_publish(&mut self, qos: QoS, pkid: u16, topic: &str) {
+        info!(
+            "{}: PUBLISH to {topic:?} dropped: the ACL does not allow it",
+            self.client_id
+        );
+        self.drop_publish(qos, pkid, reason::NOT_AUTHORIZED);
+    }
+
+    /// Drops a PUBLISH, telling an MQTT 5 client why with `code` (QoS 1/2); a 3.1.1 client
+    /// gets the usual acknowledgement [MQTT-3.3.5-2].
+    fn drop_publish(&mut self, qos: QoS, pkid: u16, code: u8) {
+        let code = match self.version {
+            Version::V5 => code,
+            Version::V311 => reason::SUCCESS,
+        };
+        match qos {
+            QoS::AtMostOnce => {}
+            QoS::AtLeastOnce => self.send(Outbound::PubAck(pkid, code)),
+            QoS::ExactlyOnce => {
+                if self.version == Version::V311 {
+                    // The exchange goes on to PUBREL and PUBCOMP.
+                    self.store.incoming_qos2.insert(pkid);
+                }
+                self.send(Outbound::PubRec(pkid, code));
+            }
+        }
     }
 
     /// Releases a QoS 2 message received from the client. PUBCOMP is sent even for an
@@ -222,9 +280,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     /// The reason code refusing `filter`, if it is refused: "topic filter invalid" for a
     /// filter or shared subscription that breaks the rules [MQTT-4.7.1-1, MQTT-4.8.2-2],
     /// "unspecified error" when fault injection refuses it.
-    fn refusal(&self, filter: &str) -> Option<(u8, String)> {
+    /// Who this client is, for the access rules.
+    fn principal(&self) -> Client<'_> {
+        Client {
+            id: &self.client_id,
+            username: self.username.as_deref(),
+        }
+    }
+
+    fn refusal(&self, access: &Access, filter: &str) -> Option<(u8, String)> {
         if let Err(e) = topic::validate_filter(filter).and_then(|()| topic::split_shared(filter)) {
             return Some((reason::TOPIC_FILTER_INVALID, e.to_string()));
+        }
+        if !access.may_subscribe(self.principal(), filter) {
+            return Some((reason::NOT_AUTHORIZED, "the ACL does not allow it".into()));
         }
         match &self.broker.config.faults.refuse_subscribe {
             Some(refused) if topic::matches(refused, filter) => Some((
@@ -238,8 +307,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     fn handle_subscribe(&mut self, subscribe: Subscribe) {
         let mut codes = Vec::with_capacity(subscribe.filters.len());
         let mut state = self.broker.state();
+        let access = state.access();
         for f in &subscribe.filters {
-            if let Some((code, why)) = self.refusal(&f.filter) {
+            if let Some((code, why)) = self.refusal(&access, &f.filter) {
                 info!(
                     "{} subscription to {:?} refused ({code:#04x}): {why}",
                     self.client_id, f.filter
@@ -253,7 +323,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 retain_as_published: f.retain_as_published,
                 id: subscribe.subscription_id,
             };
-            state.subscribe(&self.client_id, &f.filter, options, f.retain_handling);
+            state.subscribe(
+                &self.client_id,
+                self.username.as_ref(),
+                &f.filter,
+                options,
+                f.retain_handling,
+            );
             info!(
                 "{} subscribed to {} (QoS {}{})",
                 self.client_id,

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tracing::debug;
 
-use super::packet::{ClientId, Expiry, Will};
+use super::packet::{ClientId, Will};
 use super::session::SessionStore;
 use super::state::State;
 use super::{Broker, Stats};
@@ -25,7 +25,7 @@ pub(super) fn release(
     conn_id: u64,
     store: SessionStore,
     session_expiry: u32,
-    will: Option<Will>,
+    will: Option<Box<Will>>,
 ) {
     let (now, later) = match will {
         Some(will) if will.delay > 0 && session_expiry > 0 => (None, Some(will)),
@@ -34,7 +34,7 @@ pub(super) fn release(
     let mut state = broker.state();
     let released = state.release_session(client_id, conn_id, store, session_expiry, later);
     if let Some(will) = now {
-        publish_will(broker, &mut state, client_id, will);
+        publish_will(broker, &mut state, client_id, *will);
     }
     drop(state);
     let generation = released.generation;
@@ -45,7 +45,7 @@ pub(super) fn release(
             after(&broker.clone(), delay, move || {
                 let mut state = broker.state();
                 if let Some(will) = state.take_due_will(&id, generation) {
-                    publish_will(&broker, &mut state, &id, will);
+                    publish_will(&broker, &mut state, &id, *will);
                 }
             });
         }
@@ -57,7 +57,7 @@ pub(super) fn release(
             let ended = state.expire_session(&id, generation);
             debug!("{id}: session expired after {expiry}s");
             if let Some(will) = ended {
-                publish_will(&broker, &mut state, &id, will);
+                publish_will(&broker, &mut state, &id, *will);
             }
         });
     }
@@ -77,8 +77,6 @@ fn after(broker: &Arc<Broker>, seconds: u32, job: impl FnOnce() + Send + 'static
 /// Publishes a will, its Message Expiry Interval starting now.
 fn publish_will(broker: &Broker, state: &mut State, client_id: &ClientId, will: Will) {
     debug!("{client_id}: publishing will on {}", will.message.topic);
-    let mut message = will.message;
-    message.expiry = will.expiry_interval.map(Expiry::after);
-    let published = state.publish(&message);
+    let published = state.publish(&will.into_message());
     Stats::add(&broker.stats.messages_dropped, published.dropped);
 }

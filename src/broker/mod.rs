@@ -8,12 +8,16 @@
 //! with wills and sessions after the connection. Shared state — sessions, subscriptions,
 //! retained messages — sits behind one short-held lock in [`State`].
 
+mod access;
+pub mod acl;
 pub mod auth;
 mod codec;
+pub mod config;
 mod connect;
 mod connection;
 mod handlers;
 mod lifecycle;
+pub mod listener;
 pub mod packet;
 mod retain;
 mod router;
@@ -33,8 +37,13 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, info, warn};
 
+use listener::Identity;
+
+pub use access::{load_acl, Access, AccessFiles, AclFileError};
+pub use acl::Acl;
 pub use auth::PasswordFile;
 pub use codec::{decode, decode_connect, DecodeError};
+pub use listener::{Listener, Tls, TlsFiles, Transport};
 pub use state::State;
 
 /// Who may connect.
@@ -44,6 +53,11 @@ pub struct AuthConfig {
     pub allow_anonymous: bool,
     /// Known users; without a file, any username is accepted.
     pub passwords: Option<PasswordFile>,
+    /// The ACL; without one, every client may do everything.
+    pub acl: Option<Acl>,
+    /// The files the password file and ACL were read from, read again by
+    /// [`Broker::reload_access`].
+    pub files: AccessFiles,
 }
 
 /// Faults to inject, for testing clients against a misbehaving broker.
@@ -77,6 +91,8 @@ pub struct BrokerConfig {
     pub max_keepalive: u16,
     /// Deliveries queued per session.
     pub max_queued: usize,
+    /// Largest PUBLISH payload accepted (mosquitto's `message_size_limit`; `None`: no limit).
+    pub message_size_limit: Option<usize>,
     /// How often to publish `$SYS` counters; `None` turns them off.
     pub sys_interval: Option<Duration>,
     /// How long a new connection may take to send CONNECT.
@@ -97,11 +113,12 @@ impl Default for BrokerConfig {
             topic_alias_maximum: 10,
             max_keepalive: 60,
             max_queued: 1000,
+            message_size_limit: None,
             sys_interval: Some(Duration::from_secs(10)),
             connect_timeout: Duration::from_secs(10),
             auth: AuthConfig {
                 allow_anonymous: true,
-                passwords: None,
+                ..AuthConfig::default()
             },
             faults: Faults::default(),
         }
@@ -156,10 +173,15 @@ pub struct Broker {
 
 impl Broker {
     /// A broker with no sessions yet.
-    pub fn new(config: BrokerConfig) -> Arc<Self> {
+    pub fn new(mut config: BrokerConfig) -> Arc<Self> {
+        let access = Access {
+            allow_anonymous: config.auth.allow_anonymous,
+            passwords: config.auth.passwords.take(),
+            acl: config.auth.acl.take(),
+        };
         Arc::new(Broker {
             config,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State::new(Arc::new(access))),
             stats: Stats::default(),
             started: Instant::now(),
             next_conn_id: AtomicU64::new(1),
@@ -182,6 +204,35 @@ impl Broker {
         self.state().subscriber_count(topic)
     }
 
+    /// The access rules in force now.
+    pub fn access(&self) -> Arc<Access> {
+        self.state().access()
+    }
+
+    /// Reads the password and ACL files again (SIGHUP) and puts the new rules in force for
+    /// every connection, established ones included; a file that cannot be read or parsed
+    /// leaves the old rules in force. Logs what changed, or why nothing did; false then.
+    pub fn reload_access(&self) -> bool {
+        let files = &self.config.auth.files;
+        if files.password_file.is_none() && files.acl_file.is_none() {
+            info!("reload: no password file or ACL file to read again");
+            return true;
+        }
+        match self.access().reload(files) {
+            Ok((access, changes)) => {
+                self.state().set_access(Arc::new(access));
+                for change in changes {
+                    info!("{change}");
+                }
+                true
+            }
+            Err(why) => {
+                warn!("{why}; the rules in force stay");
+                false
+            }
+        }
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -195,14 +246,28 @@ impl Broker {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send,
     {
-        connection::serve(self.clone(), stream, peer, false).await;
+        connection::serve(self.clone(), stream, peer, false, Identity::FromConnect).await;
     }
 
-    /// Accepts connections on `listener` until `shutdown` completes, then closes every
-    /// connection (without publishing wills) and returns once all have ended.
+    /// Accepts plain TCP connections on `listener` until `shutdown` completes, then closes
+    /// every connection (without publishing wills) and returns once all have ended.
     pub async fn run_listener(
         self: &Arc<Self>,
         listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+    ) -> io::Result<()> {
+        let listener = Listener {
+            socket: listener,
+            transport: Transport::Tcp,
+        };
+        self.run_listeners(vec![listener], shutdown).await
+    }
+
+    /// Accepts connections on every listener until `shutdown` completes, then closes every
+    /// connection (without publishing wills) and returns once all have ended.
+    pub async fn run_listeners(
+        self: &Arc<Self>,
+        listeners: Vec<Listener>,
         shutdown: impl Future<Output = ()>,
     ) -> io::Result<()> {
         let tracker = TaskTracker::new();
@@ -210,11 +275,38 @@ impl Broker {
             tracker.spawn(sys::publish_periodically(self.clone(), interval));
         }
         let active = Arc::new(AtomicUsize::new(0));
-        tokio::pin!(shutdown);
+        let stop = CancellationToken::new();
+        for listener in listeners {
+            let broker = self.clone();
+            let (active, stop, connections) = (active.clone(), stop.clone(), tracker.clone());
+            tracker.spawn(async move {
+                broker
+                    .accept_loop(listener, active, stop, connections)
+                    .await;
+            });
+        }
+        shutdown.await;
+        debug!("shutting down");
+        stop.cancel();
+        self.shutdown.cancel();
+        tracker.close();
+        tracker.wait().await;
+        Ok(())
+    }
+
+    /// Accepts connections on one listener until `stop`, each served in a task of `tracker`.
+    async fn accept_loop(
+        self: Arc<Self>,
+        listener: Listener,
+        active: Arc<AtomicUsize>,
+        stop: CancellationToken,
+        tracker: TaskTracker,
+    ) {
+        let transport = listener.transport;
         loop {
             let (socket, peer) = tokio::select! {
-                () = &mut shutdown => break,
-                accepted = listener.accept() => match accepted {
+                () = stop.cancelled() => break,
+                accepted = listener.socket.accept() => match accepted {
                     Ok(pair) => pair,
                     Err(e) => {
                         // EMFILE and friends: keep serving the connections we have.
@@ -238,16 +330,38 @@ impl Broker {
             active.fetch_add(1, Ordering::Relaxed);
             let broker = self.clone();
             let active = active.clone();
+            let transport = transport.clone();
             tracker.spawn(async move {
-                connection::serve(broker, socket, peer.to_string(), over_limit).await;
+                let peer = peer.to_string();
+                broker
+                    .serve_accepted(&transport, socket, peer, over_limit)
+                    .await;
                 active.fetch_sub(1, Ordering::Relaxed);
             });
         }
-        debug!("shutting down");
-        self.shutdown.cancel();
-        tracker.close();
-        tracker.wait().await;
-        Ok(())
+    }
+
+    /// Runs the transport's handshakes, then serves the connection.
+    async fn serve_accepted(
+        self: Arc<Self>,
+        transport: &Transport,
+        socket: tokio::net::TcpStream,
+        peer: String,
+        over_limit: bool,
+    ) {
+        let accepted = tokio::select! {
+            accepted = listener::handshake(transport, socket, self.config.connect_timeout) => accepted,
+            () = self.shutdown.cancelled() => return,
+        };
+        match accepted {
+            Ok(listener::Accepted::Tcp(socket)) => {
+                connection::serve(self, socket, peer, over_limit, Identity::FromConnect).await;
+            }
+            Ok(listener::Accepted::Wrapped(stream, identity)) => {
+                connection::serve(self, stream, peer, over_limit, identity).await;
+            }
+            Err(why) => info!("{peer} ({}): {why}", transport.name()),
+        }
     }
 }
 

@@ -163,6 +163,15 @@ pub struct Will {
     pub expiry_interval: Option<u32>,
 }
 
+impl Will {
+    /// The message to publish now: its Message Expiry Interval starts at publication.
+    pub fn into_message(self) -> Message {
+        let mut message = self.message;
+        message.expiry = self.expiry_interval.map(Expiry::after);
+        message
+    }
+}
+
 /// CONNECT, normalised across versions.
 #[derive(Debug, Clone)]
 pub struct Connect {
@@ -190,8 +199,8 @@ pub struct Connect {
     pub user_properties: Vec<(String, String)>,
     /// Authentication Method, when the client asks for enhanced authentication.
     pub authentication_method: Option<String>,
-    /// The will.
-    pub will: Option<Will>,
+    /// The will (boxed: most connections have none, and a connection keeps it while idle).
+    pub will: Option<Box<Will>>,
     /// User name.
     pub username: Option<String>,
     /// Password.
@@ -205,6 +214,30 @@ pub struct Password(pub Bytes);
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("<hidden>")
+    }
+}
+
+impl Connect {
+    /// A CONNECT with what a client leaves out: no limits, no properties, no will, no
+    /// credentials (the defaults of MQTT 5 §3.1.2.11).
+    pub fn new(version: Version, clean_start: bool, keep_alive: u16, session_expiry: u32) -> Self {
+        Connect {
+            version,
+            client_id: String::new(),
+            clean_start,
+            keep_alive,
+            session_expiry,
+            receive_maximum: u16::MAX,
+            maximum_packet_size: None,
+            topic_alias_maximum: 0,
+            request_response_information: false,
+            request_problem_information: true,
+            user_properties: Vec::new(),
+            authentication_method: None,
+            will: None,
+            username: None,
+            password: None,
+        }
     }
 }
 

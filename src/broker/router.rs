@@ -36,6 +36,8 @@ pub struct Subscriber {
     pub options: Options,
     /// Where deliveries for the session go.
     pub outbox: Arc<Outbox>,
+    /// The username of the connection that subscribed, for read rights.
+    pub username: Option<Arc<str>>,
 }
 
 /// The members of one shared subscription group, and whose turn it is.
@@ -96,6 +98,8 @@ pub struct Route {
     pub shared: bool,
     /// The session's outbox.
     pub outbox: Arc<Outbox>,
+    /// The username it subscribed with.
+    pub username: Option<Arc<str>>,
 }
 
 impl Route {
@@ -106,6 +110,7 @@ impl Route {
             subscription_ids: subscriber.options.id.into_iter().collect(),
             shared,
             outbox: subscriber.outbox.clone(),
+            username: subscriber.username.clone(),
         }
     }
 }
@@ -281,6 +286,7 @@ mod tests {
         Subscriber {
             options: options(qos),
             outbox: Arc::new(Outbox::new("t".into(), 10)),
+            username: None,
         }
     }
 
@@ -337,6 +343,7 @@ mod tests {
                 Subscriber {
                     options: options(qos),
                     outbox: outbox.clone(),
+                    username: None,
                 },
             );
         }
@@ -370,6 +377,7 @@ mod tests {
             let s = Subscriber {
                 options,
                 outbox: outbox.clone(),
+                username: None,
             };
             router.subscribe(filter, None, &id, s);
         }

@@ -61,6 +61,11 @@ impl Outbox {
         }
     }
 
+    /// The client id of the session.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
     fn lock(&self) -> MutexGuard<'_, OutboxQueue> {
         // A panic elsewhere cannot leave the queue itself inconsistent; keep serving.
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
@@ -240,7 +245,7 @@ pub struct Session {
     /// up again, or replaced by a new one, since.
     pub generation: u64,
     /// A will waiting for its Will Delay Interval while the client is away.
-    pub pending_will: Option<Will>,
+    pub pending_will: Option<Box<Will>>,
 }
 
 impl Session {

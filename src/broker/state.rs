@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::access::Access;
+use super::acl::Client;
 use super::packet::{ClientId, Delivery, Message, Will, NEVER_EXPIRES};
 use super::retain::RetainStore;
 use super::router::{Options, Route, Router, Subscriber};
@@ -12,8 +14,8 @@ use super::session::{ConnHandle, Outbox, Pushed, Session, SessionStore};
 use crate::topic;
 
 /// Sessions, subscriptions and retained messages.
-#[derive(Default)]
 pub struct State {
+    access: Arc<Access>,
     sessions: HashMap<ClientId, Session>,
     router: Router,
     retained: RetainStore,
@@ -63,13 +65,50 @@ pub struct Subscribed {
 }
 
 impl State {
-    /// Routes a message to every matching session and applies its retain flag.
+    /// No sessions yet, under `access`.
+    pub fn new(access: Arc<Access>) -> Self {
+        State {
+            access,
+            sessions: HashMap::new(),
+            router: Router::default(),
+            retained: RetainStore::default(),
+            routes: Vec::new(),
+        }
+    }
+
+    /// The access rules in force.
+    pub fn access(&self) -> Arc<Access> {
+        self.access.clone()
+    }
+
+    /// The access rules in force, borrowed.
+    pub fn access_ref(&self) -> &Access {
+        &self.access
+    }
+
+    /// Puts new access rules in force.
+    pub fn set_access(&mut self, access: Arc<Access>) {
+        self.access = access;
+    }
+
+    /// Routes a message to every matching session allowed to read it, and applies its
+    /// retain flag.
     pub fn publish(&mut self, message: &Message) -> Published {
         if message.retain {
             self.retained.apply(message);
         }
         self.router
             .route(&message.topic, message.origin.as_ref(), &mut self.routes);
+        if self.access.checks_reads() {
+            let access = &self.access;
+            self.routes.retain(|route| {
+                let reader = Client {
+                    id: route.outbox.client_id(),
+                    username: route.username.as_deref(),
+                };
+                access.may_read(reader, &message.topic)
+            });
+        }
         let mut published = Published {
             matched: self.routes.len(),
             dropped: 0,
@@ -108,9 +147,7 @@ impl State {
             // Clean Start ends the old session, and a will still waiting for its delay goes
             // with it: the delay or the session's end, whichever is first [MQTT-3.1.2-8].
             if let Some(will) = self.discard_session(client_id) {
-                let mut message = will.message;
-                message.expiry = will.expiry_interval.map(super::packet::Expiry::after);
-                self.publish(&message);
+                self.publish(&will.into_message());
             }
         }
         let session_present = self.sessions.contains_key(client_id);
@@ -142,7 +179,7 @@ impl State {
         conn_id: u64,
         store: SessionStore,
         expiry: u32,
-        will: Option<Will>,
+        will: Option<Box<Will>>,
     ) -> Released {
         let Some(session) = self.sessions.get_mut(client_id) else {
             return Released::default();
@@ -169,7 +206,7 @@ impl State {
 
     /// Ends the offline session of `client_id` when its expiry timer of `generation` fires
     /// and nobody took it up since; returns its pending will, to publish.
-    pub fn expire_session(&mut self, client_id: &ClientId, generation: u64) -> Option<Will> {
+    pub fn expire_session(&mut self, client_id: &ClientId, generation: u64) -> Option<Box<Will>> {
         let session = self.sessions.get(client_id)?;
         if session.generation != generation || session.conn.is_some() {
             return None;
@@ -179,7 +216,7 @@ impl State {
 
     /// Takes the pending will of `client_id` when its delay of `generation` has passed and
     /// the client has not come back.
-    pub fn take_due_will(&mut self, client_id: &ClientId, generation: u64) -> Option<Will> {
+    pub fn take_due_will(&mut self, client_id: &ClientId, generation: u64) -> Option<Box<Will>> {
         let session = self.sessions.get_mut(client_id)?;
         if session.generation != generation || session.conn.is_some() {
             return None;
@@ -198,7 +235,7 @@ impl State {
     }
 
     /// Removes a session and its subscriptions; returns its pending will.
-    fn discard_session(&mut self, client_id: &ClientId) -> Option<Will> {
+    fn discard_session(&mut self, client_id: &ClientId) -> Option<Box<Will>> {
         let session = self.sessions.remove(client_id)?;
         for filter in &session.subscriptions {
             let (group, inner) = split(filter);
@@ -213,6 +250,7 @@ impl State {
     pub fn subscribe(
         &mut self,
         client_id: &ClientId,
+        username: Option<&Arc<str>>,
         filter: &str,
         options: Options,
         retain_handling: super::packet::RetainHandling,
@@ -227,6 +265,7 @@ impl State {
         let subscriber = Subscriber {
             options,
             outbox: outbox.clone(),
+            username: username.cloned(),
         };
         let existed = self.router.subscribe(inner, group, client_id, subscriber);
         let send_retained = group.is_none()
@@ -236,7 +275,15 @@ impl State {
                 R::Never => false,
             };
         if send_retained {
+            let reader = Client {
+                id: client_id,
+                username: username.map(|u| &**u),
+            };
             for message in self.retained.matching(inner) {
+                // Retained messages need read rights too.
+                if !self.access.may_read(reader, &message.topic) {
+                    continue;
+                }
                 outbox.push(Delivery {
                     message: message.clone(),
                     qos: message.qos.min(options.qos),

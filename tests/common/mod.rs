@@ -414,6 +414,85 @@ impl BrokerProcess {
     }
 }
 
+/// A bundled broker process with several listeners, its stderr kept for the test to read.
+pub struct ListenersProcess {
+    /// The bound address of each listener, in the order printed: `(protocol, port)`, the
+    /// protocol `mqtt` for the plain listener.
+    pub listeners: Vec<(String, u16)>,
+    pub child: Child,
+}
+
+impl ListenersProcess {
+    /// Starts `mqttkit broker -p 0 --sys-interval 0 ARGS…` and reads `count` `listening on`
+    /// lines.
+    pub fn start(args: &[&str], count: usize) -> ListenersProcess {
+        let mut all = vec!["-p", "0", "--sys-interval", "0"];
+        all.extend_from_slice(args);
+        Self::start_raw(&all, count)
+    }
+
+    /// Starts `mqttkit broker ARGS…` (nothing added) and reads `count` `listening on` lines.
+    pub fn start_raw(args: &[&str], count: usize) -> ListenersProcess {
+        use std::io::BufRead;
+        let mut child = Command::cargo_bin("mqttkit")
+            .unwrap()
+            .arg("broker")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut listeners = Vec::new();
+        for _ in 0..count {
+            let mut line = String::new();
+            out.read_line(&mut line).unwrap();
+            let rest = line
+                .trim()
+                .strip_prefix("listening on ")
+                .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+            let (addr, protocol) = match rest.split_once(' ') {
+                Some((addr, marked)) => (addr, marked.trim_matches(['(', ')'])),
+                None => (rest, "mqtt"),
+            };
+            let port = addr.rsplit(':').next().unwrap().parse().unwrap();
+            listeners.push((protocol.to_owned(), port));
+        }
+        ListenersProcess { listeners, child }
+    }
+
+    /// The port of the first listener speaking `protocol`.
+    pub fn port(&self, protocol: &str) -> u16 {
+        self.listeners
+            .iter()
+            .find(|(p, _)| p == protocol)
+            .unwrap_or_else(|| panic!("no {protocol} listener in {:?}", self.listeners))
+            .1
+    }
+
+    /// Stops the broker (SIGTERM, so every log line is out) and returns what it wrote on
+    /// stderr.
+    pub fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let mut err = String::new();
+        use std::io::Read;
+        if let Some(mut stderr) = self.child.stderr.take() {
+            let _ = stderr.read_to_string(&mut err);
+        }
+        err
+    }
+}
+
+impl Drop for ListenersProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for BrokerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();

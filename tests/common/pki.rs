@@ -9,7 +9,7 @@ use rcgen::{
     KeyPair, KeyUsagePurpose,
 };
 
-use super::{free_port, wait_for_port, write_file, Mosquitto};
+use super::{free_port, wait_for_port, write_file, ListenersProcess, Mosquitto};
 
 /// Certificate and key files in a temporary directory.
 pub struct Pki {
@@ -140,4 +140,33 @@ pub fn mosquitto(pki: &Pki) -> (Mosquitto, Ports) {
         wait_for_port(port);
     }
     (broker, ports)
+}
+
+/// The bundled broker serving what [`mosquitto`] serves, as three processes (the flags give
+/// one TLS configuration per process): TLS, WebSocket and WebSocket over TLS; TLS requiring a
+/// client certificate; TLS with a certificate for another name.
+pub fn bundled(pki: &Pki) -> (Vec<ListenersProcess>, Ports) {
+    let (ca, cert, key) = (
+        pki.arg("ca.pem"),
+        pki.arg("server.pem"),
+        pki.arg("server.key"),
+    );
+    let tls = ["--cert", &cert, "--key", &key, "--cafile", &ca];
+    let mut args = vec!["--tls-port", "0", "--ws-port", "0", "--wss-port", "0"];
+    args.extend_from_slice(&tls);
+    let main = ListenersProcess::start(&args, 4);
+    let mut args = vec!["--tls-port", "0", "--require-certificate"];
+    args.extend_from_slice(&tls);
+    let mutual = ListenersProcess::start(&args, 2);
+    let (cert, key) = (pki.arg("elsewhere.pem"), pki.arg("elsewhere.key"));
+    let elsewhere =
+        ListenersProcess::start(&["--tls-port", "0", "--cert", &cert, "--key", &key], 2);
+    let ports = Ports {
+        tls: main.port("mqtts"),
+        mtls: mutual.port("mqtts"),
+        wrong_name: elsewhere.port("mqtts"),
+        ws: main.port("ws"),
+        wss: main.port("wss"),
+    };
+    (vec![main, mutual, elsewhere], ports)
 }

@@ -141,7 +141,7 @@ fn convert(packet: Packet) -> Result<Inbound, DecodeError> {
             let will = match c.last_will {
                 Some(will) => {
                     reject_nul(&will.topic, "will topic")?;
-                    Some(p::Will {
+                    Some(Box::new(p::Will {
                         message: p::Message {
                             topic: will.topic.into(),
                             payload: will.message,
@@ -153,7 +153,7 @@ fn convert(packet: Packet) -> Result<Inbound, DecodeError> {
                         },
                         delay: 0,
                         expiry_interval: None,
-                    })
+                    }))
                 }
                 None => None,
             };
@@ -166,25 +166,15 @@ fn convert(packet: Packet) -> Result<Inbound, DecodeError> {
                 }
                 None => (None, None),
             };
-            Inbound::Connect(Box::new(p::Connect {
-                version: Version::V311,
-                client_id: c.client_id,
-                clean_start: c.clean_session,
-                keep_alive: c.keep_alive,
-                // Clean Session 1 ends the session with the connection; 0 keeps it for good
-                // [MQTT-3.1.2-4, MQTT-3.1.2-6].
-                session_expiry: if c.clean_session { 0 } else { NEVER_EXPIRES },
-                receive_maximum: u16::MAX,
-                maximum_packet_size: None,
-                topic_alias_maximum: 0,
-                request_response_information: false,
-                request_problem_information: true,
-                user_properties: Vec::new(),
-                authentication_method: None,
-                will,
-                username,
-                password,
-            }))
+            // Clean Session 1 ends the session with the connection; 0 keeps it for good
+            // [MQTT-3.1.2-4, MQTT-3.1.2-6].
+            let expiry = if c.clean_session { 0 } else { NEVER_EXPIRES };
+            let mut connect = p::Connect::new(Version::V311, c.clean_session, c.keep_alive, expiry);
+            connect.client_id = c.client_id;
+            connect.will = will;
+            connect.username = username;
+            connect.password = password;
+            Inbound::Connect(Box::new(connect))
         }
         Packet::Publish(publish) => {
             reject_nul(&publish.topic, "topic")?;

@@ -213,23 +213,7 @@ fn decode_connect(r: &mut Reader<'_>, frame: &Bytes) -> Result<Connect, DecodeEr
     }
     let will_qos = QoS::from_u8(will_qos).ok_or_else(|| malformed("will QoS 3 [MQTT-3.1.2-12]"))?;
     let keep_alive = r.u16()?;
-    let mut connect = Connect {
-        version: Version::V5,
-        client_id: String::new(),
-        clean_start: flags & 0x02 != 0,
-        keep_alive,
-        session_expiry: 0,
-        receive_maximum: u16::MAX,
-        maximum_packet_size: None,
-        topic_alias_maximum: 0,
-        request_response_information: false,
-        request_problem_information: true,
-        user_properties: Vec::new(),
-        authentication_method: None,
-        will: None,
-        username: None,
-        password: None,
-    };
+    let mut connect = Connect::new(Version::V5, flags & 0x02 != 0, keep_alive, 0);
     let mut auth_data = false;
     read_properties(
         r,
@@ -308,7 +292,7 @@ fn decode_connect(r: &mut Reader<'_>, frame: &Bytes) -> Result<Connect, DecodeEr
         )?;
         let topic = r.string("will topic")?;
         let payload = frame.slice_ref(r.raw_field()?);
-        connect.will = Some(Will {
+        connect.will = Some(Box::new(Will {
             message: Message {
                 topic: topic.into(),
                 payload,
@@ -320,7 +304,7 @@ fn decode_connect(r: &mut Reader<'_>, frame: &Bytes) -> Result<Connect, DecodeEr
             },
             delay,
             expiry_interval: expiry,
-        });
+        }));
     }
     if flags & 0x80 != 0 {
         connect.username = Some(r.string("user name")?.to_owned());
