@@ -342,6 +342,10 @@ impl Broker {
     }
 
     /// Runs the transport's handshakes, then serves the connection.
+    ///
+    /// The handshake future (TLS, WebSocket) is boxed, and plain TCP skips it: a task is as
+    /// large as its largest state for as long as it lives, and an idle connection must not
+    /// carry the handshake's kilobytes.
     async fn serve_accepted(
         self: Arc<Self>,
         transport: &Transport,
@@ -349,8 +353,17 @@ impl Broker {
         peer: String,
         over_limit: bool,
     ) {
+        if matches!(transport, Transport::Tcp) {
+            connection::serve(self, socket, peer, over_limit, Identity::FromConnect).await;
+            return;
+        }
+        let handshake = Box::pin(listener::handshake(
+            transport,
+            socket,
+            self.config.connect_timeout,
+        ));
         let accepted = tokio::select! {
-            accepted = listener::handshake(transport, socket, self.config.connect_timeout) => accepted,
+            accepted = handshake => accepted,
             () = self.shutdown.cancelled() => return,
         };
         match accepted {
