@@ -22,16 +22,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
     $completions = @(switch ($command) {
         'mqttkit' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
-            [CompletionResult]::new('--tls-port', '--tls-port', [CompletionResultType]::ParameterName, 'Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key')
-            [CompletionResult]::new('--ws-port', '--ws-port', [CompletionResultType]::ParameterName, 'Also listen for MQTT over WebSocket on this port, any path (0 takes a free one)')
-            [CompletionResult]::new('--wss-port', '--wss-port', [CompletionResultType]::ParameterName, 'Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs --cert and --key')
-            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'The TLS listeners'' certificate chain (PEM)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert')
-            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'CA certificates (PEM) that client certificates on the TLS listeners must chain to; a client may still come without one unless --require-certificate')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)')
-            [CompletionResult]::new('--require-certificate', '--require-certificate', [CompletionResultType]::ParameterName, 'Refuse TLS clients without a certificate signed by --cafile')
-            [CompletionResult]::new('--use-identity-as-username', '--use-identity-as-username', [CompletionResultType]::ParameterName, 'On the TLS listeners, the client certificate''s Common Name is the username (and the certificate the credential: no password is checked); needs --cafile')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

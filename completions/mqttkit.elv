@@ -19,16 +19,8 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
     var completions = [
         &'mqttkit'= {
             cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
-            cand --tls-port 'Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key'
-            cand --ws-port 'Also listen for MQTT over WebSocket on this port, any path (0 takes a free one)'
-            cand --wss-port 'Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs --cert and --key'
-            cand --cert 'The TLS listeners'' certificate chain (PEM)'
-            cand --key 'The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert'
-            cand --cafile 'CA certificates (PEM) that client certificates on the TLS listeners must chain to; a client may still come without one unless --require-certificate'
             cand -v 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)'
             cand --verbose 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)'
-            cand --require-certificate 'Refuse TLS clients without a certificate signed by --cafile'
-            cand --use-identity-as-username 'On the TLS listeners, the client certificate''s Common Name is the username (and the certificate the credential: no password is checked); needs --cafile'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mqttkit_global_optspecs
-    string join \n color= v/verbose tls-port= ws-port= wss-port= cert= key= cafile= require-certificate use-identity-as-username h/help V/version
+    string join \n color= v/verbose h/help V/version
 end
 
 function __fish_mqttkit_needs_command
@@ -27,15 +27,7 @@ end
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l tls-port -d 'Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key' -r
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l ws-port -d 'Also listen for MQTT over WebSocket on this port, any path (0 takes a free one)' -r
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l wss-port -d 'Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs --cert and --key' -r
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l cert -d 'The TLS listeners\' certificate chain (PEM)' -r -F
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l key -d 'The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l cafile -d 'CA certificates (PEM) that client certificates on the TLS listeners must chain to; a client may still come without one unless --require-certificate' -r -F
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s v -l verbose -d 'Log more to stderr (-v: connections and subscriptions, -vv: every packet)'
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l require-certificate -d 'Refuse TLS clients without a certificate signed by --cafile'
-complete -c mqttkit -n "__fish_mqttkit_needs_command" -l use-identity-as-username -d 'On the TLS listeners, the client certificate\'s Common Name is the username (and the certificate the credential: no password is checked); needs --cafile'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'

@@ -30,41 +30,6 @@ pub struct Cli {
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Also listen for MQTT over TLS on this port (0 takes a free one); needs --cert and --key.
-    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
-    pub tls_port: Option<u16>,
-
-    /// Also listen for MQTT over WebSocket on this port, any path (0 takes a free one).
-    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
-    pub ws_port: Option<u16>,
-
-    /// Also listen for MQTT over WebSocket over TLS on this port (0 takes a free one); needs
-    /// --cert and --key.
-    #[arg(long, value_name = "PORT", help_heading = "Listeners")]
-    pub wss_port: Option<u16>,
-
-    /// The TLS listeners' certificate chain (PEM).
-    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
-    pub cert: Option<PathBuf>,
-
-    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert.
-    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
-    pub key: Option<PathBuf>,
-
-    /// CA certificates (PEM) that client certificates on the TLS listeners must chain to; a
-    /// client may still come without one unless --require-certificate.
-    #[arg(long, value_name = "FILE", help_heading = "Listeners")]
-    pub cafile: Option<PathBuf>,
-
-    /// Refuse TLS clients without a certificate signed by --cafile.
-    #[arg(long, help_heading = "Listeners")]
-    pub require_certificate: bool,
-
-    /// On the TLS listeners, the client certificate's Common Name is the username (and the
-    /// certificate the credential: no password is checked); needs --cafile.
-    #[arg(long, help_heading = "Listeners")]
-    pub use_identity_as_username: bool,
-
     #[command(subcommand)]
     pub command: Command,
 }
