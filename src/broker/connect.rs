@@ -87,11 +87,14 @@ where
     };
     debug!("{peer}: received {connect:?}");
     let version = connect.version;
+    let max = connect
+        .maximum_packet_size
+        .map_or(usize::MAX, |m| m as usize);
     if over_limit {
         let limit = broker.config.max_connections;
         info!("{peer}: refusing {version} CONNECT: connection limit {limit} reached");
         let why = format!("connection limit {limit} reached");
-        refuse(&mut io, version, refusal(reason::QUOTA_EXCEEDED, why)).await;
+        refuse(&mut io, version, refusal(reason::QUOTA_EXCEEDED, why), max).await;
         return None;
     }
     match check(broker, &connect, conn_id, &identity) {
@@ -104,7 +107,7 @@ where
         Err(refused) => {
             let text = Reason::new(PacketKind::ConnAck, refused.code);
             info!("{peer}: {version} CONNECT refused: {text}: {}", refused.why);
-            refuse(&mut io, version, refused).await;
+            refuse(&mut io, version, refused, max).await;
             None
         }
     }
@@ -152,17 +155,24 @@ where
             } else {
                 Version::V311
             };
-            refuse(io, version, refusal(e.reason_code(), e.to_string())).await;
+            refuse(
+                io,
+                version,
+                refusal(e.reason_code(), e.to_string()),
+                usize::MAX,
+            )
+            .await;
         }
         _ if bad.version == Some(Version::V5) => {
-            refuse(io, Version::V5, refusal(e.reason_code(), e.to_string())).await;
+            let refused = refusal(e.reason_code(), e.to_string());
+            refuse(io, Version::V5, refused, usize::MAX).await;
         }
         _ => {}
     }
 }
 
 /// Sends a refusing CONNACK and flushes it; the caller closes.
-async fn refuse<S>(io: &mut PacketIo<S>, version: Version, refused: Refusal)
+async fn refuse<S>(io: &mut PacketIo<S>, version: Version, refused: Refusal, max: usize)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
@@ -175,7 +185,9 @@ where
             ..Default::default()
         }),
     };
-    io.encode(version, &packet, usize::MAX);
+    // `max`: the client's Maximum Packet Size, which the Reason String must not break
+    // [MQTT-3.2.2-19] (unknown when its CONNECT could not be read).
+    io.encode(version, &packet, max);
     let _ = time::timeout(Duration::from_secs(1), io.flush()).await;
 }
 

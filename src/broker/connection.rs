@@ -389,14 +389,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         (topic, None, false)
     }
 
-    /// Encodes a delivery as PUBLISH; false when it was not sent: expired while it waited
-    /// [MQTT-3.3.2-5], or larger than the client's Maximum Packet Size, in which case it is
+    /// Encodes a delivery as PUBLISH (`dup`: a resend of one sent before); false when it was
+    /// not sent: expired while it waited, before its first sending [MQTT-3.3.2-5], or larger than the client's Maximum Packet Size, in which case it is
     /// dropped for this client as if sent [MQTT-3.1.2-25].
     fn encode_delivery(&mut self, delivery: &Delivery, pkid: u16, dup: bool) -> bool {
         let message = &delivery.message;
         let expiry_interval = match message.expiry {
             Some(expiry) => match expiry.remaining(Instant::now()) {
                 Some(left) => Some(left),
+                // Once sent, a message is owed again whatever its expiry [MQTT-3.3.2-5,
+                // MQTT-4.4.0-1]: a resend goes with the shortest interval left.
+                None if dup => Some(1),
                 None => return false,
             },
             None => None,

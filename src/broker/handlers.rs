@@ -144,17 +144,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         {
             let why = "payload is not the UTF-8 its Payload Format Indicator says";
             info!("{}: {why} on {topic}", self.client_id);
-            return match qos {
-                QoS::AtMostOnce => Err(violation(reason::PAYLOAD_FORMAT_INVALID, why)),
-                QoS::AtLeastOnce => {
-                    self.send(Outbound::PubAck(pkid, reason::PAYLOAD_FORMAT_INVALID));
-                    Ok(())
-                }
-                QoS::ExactlyOnce => {
-                    self.send(Outbound::PubRec(pkid, reason::PAYLOAD_FORMAT_INVALID));
-                    Ok(())
-                }
-            };
+            if qos == QoS::AtMostOnce {
+                return Err(violation(reason::PAYLOAD_FORMAT_INVALID, why));
+            }
+            self.drop_publish(qos, pkid, reason::PAYLOAD_FORMAT_INVALID);
+            return Ok(());
         }
         let message = Message {
             topic,
@@ -277,9 +271,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         }
     }
 
-    /// The reason code refusing `filter`, if it is refused: "topic filter invalid" for a
-    /// filter or shared subscription that breaks the rules [MQTT-4.7.1-1, MQTT-4.8.2-2],
-    /// "unspecified error" when fault injection refuses it.
     /// Who this client is, for the access rules.
     fn principal(&self) -> Client<'_> {
         Client {
@@ -288,6 +279,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         }
     }
 
+    /// The reason code refusing `filter`, if it is refused: "topic filter invalid" for a
+    /// filter or shared subscription that breaks the rules [MQTT-4.7.1-1, MQTT-4.8.2-2],
+    /// "unspecified error" when fault injection refuses it.
     fn refusal(&self, access: &Access, filter: &str) -> Option<(u8, String)> {
         if let Err(e) = topic::validate_filter(filter).and_then(|()| topic::split_shared(filter)) {
             return Some((reason::TOPIC_FILTER_INVALID, e.to_string()));

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
 use tracing::debug;
 
 use super::packet::{ClientId, Will};
@@ -42,7 +43,8 @@ pub(super) fn release(
         // A will whose delay outlasts the session goes with the session's end below.
         if released.expires_in.is_none_or(|expiry| delay < expiry) {
             let (broker, id) = (broker.clone(), client_id.clone());
-            after(&broker.clone(), delay, move || {
+            let stop = (broker.shutdown.clone(), released.timers.clone());
+            after(stop, delay, move || {
                 let mut state = broker.state();
                 if let Some(will) = state.take_due_will(&id, generation) {
                     publish_will(&broker, &mut state, &id, *will);
@@ -52,7 +54,8 @@ pub(super) fn release(
     }
     if let Some(expiry) = released.expires_in {
         let (broker, id) = (broker.clone(), client_id.clone());
-        after(&broker.clone(), expiry, move || {
+        let stop = (broker.shutdown.clone(), released.timers);
+        after(stop, expiry, move || {
             let mut state = broker.state();
             let ended = state.expire_session(&id, generation);
             debug!("{id}: session expired after {expiry}s");
@@ -63,13 +66,18 @@ pub(super) fn release(
     }
 }
 
-/// Runs `job` after `seconds`, unless the broker shuts down first.
-fn after(broker: &Arc<Broker>, seconds: u32, job: impl FnOnce() + Send + 'static) {
-    let shutdown = broker.shutdown.clone();
+/// Runs `job` after `seconds`, unless the broker shuts down or the session's timers are
+/// cancelled first (`stop`: the broker's shutdown, the session's timers).
+fn after(
+    (shutdown, timers): (CancellationToken, CancellationToken),
+    seconds: u32,
+    job: impl FnOnce() + Send + 'static,
+) {
     tokio::spawn(async move {
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(u64::from(seconds))) => job(),
             () = shutdown.cancelled() => {}
+            () = timers.cancelled() => {}
         }
     });
 }

@@ -235,9 +235,6 @@ pub struct Session {
     pub subscriptions: HashSet<String>,
     /// In-flight and QoS 2 state while offline; empty while a connection holds it.
     pub store: SessionStore,
-    /// Session Expiry Interval in seconds: 0 ends the session with its connection,
-    /// [`NEVER_EXPIRES`](super::packet::NEVER_EXPIRES) keeps it for good.
-    pub expiry: u32,
     /// The connection holding the session, if online.
     pub conn: Option<ConnHandle>,
     /// The id of the connection that last held the session (connection ids are never
@@ -246,19 +243,22 @@ pub struct Session {
     pub generation: u64,
     /// A will waiting for its Will Delay Interval while the client is away.
     pub pending_will: Option<Box<Will>>,
+    /// Cancels the session's will delay and expiry timers when the session is taken up again
+    /// or ends, so that a client reconnecting often leaves no sleeping tasks behind.
+    pub timers: CancellationToken,
 }
 
 impl Session {
     /// A fresh, offline session.
-    pub fn new(client_id: ClientId, expiry: u32, queue_limit: usize) -> Self {
+    pub fn new(client_id: ClientId, queue_limit: usize) -> Self {
         Session {
             outbox: Arc::new(Outbox::new(client_id, queue_limit)),
             subscriptions: HashSet::new(),
             store: SessionStore::default(),
-            expiry,
             conn: None,
             generation: 0,
             pending_will: None,
+            timers: CancellationToken::new(),
         }
     }
 }

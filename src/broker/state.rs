@@ -12,6 +12,7 @@ use super::retain::RetainStore;
 use super::router::{Options, Route, Router, Subscriber};
 use super::session::{ConnHandle, Outbox, Pushed, Session, SessionStore};
 use crate::topic;
+use tokio_util::sync::CancellationToken;
 
 /// Sessions, subscriptions and retained messages.
 pub struct State {
@@ -56,6 +57,8 @@ pub struct Released {
     pub will_in: Option<u32>,
     /// The session's generation, to check when a timer fires.
     pub generation: u64,
+    /// Cancelled when the session is taken up again or ends: the timers stop then.
+    pub timers: CancellationToken,
 }
 
 /// The result of subscribing.
@@ -154,10 +157,11 @@ impl State {
         let session = self
             .sessions
             .entry(client_id.clone())
-            .or_insert_with(|| Session::new(client_id.clone(), 0, queue_limit));
+            .or_insert_with(|| Session::new(client_id.clone(), queue_limit));
         // The connection id, never reused, marks this holder: a timer left by an earlier
         // session of the same client id (ended by Clean Start) must not fire on this one.
         session.generation = conn.id;
+        session.timers.cancel();
         session.conn = Some(conn);
         session.pending_will = None;
         session.outbox.set_online(true);
@@ -193,7 +197,7 @@ impl State {
         }
         session.conn = None;
         session.store = store;
-        session.expiry = expiry;
+        session.timers = CancellationToken::new();
         session.outbox.set_online(false);
         let will_in = will.as_ref().map(|w| w.delay);
         session.pending_will = will;
@@ -201,6 +205,7 @@ impl State {
             expires_in: (expiry != NEVER_EXPIRES).then_some(expiry),
             will_in,
             generation: session.generation,
+            timers: session.timers.clone(),
         }
     }
 
@@ -237,6 +242,7 @@ impl State {
     /// Removes a session and its subscriptions; returns its pending will.
     fn discard_session(&mut self, client_id: &ClientId) -> Option<Box<Will>> {
         let session = self.sessions.remove(client_id)?;
+        session.timers.cancel();
         for filter in &session.subscriptions {
             let (group, inner) = split(filter);
             self.router.unsubscribe(inner, group, client_id);

@@ -339,8 +339,12 @@ fn decode_publish(byte1: u8, r: &mut Reader<'_>, frame: &Bytes) -> Result<Publis
             CORRELATION_DATA,
             USER_PROPERTY,
             CONTENT_TYPE,
+            SUBSCRIPTION_ID,
         ],
         |id, value| match (id, value) {
+            (SUBSCRIPTION_ID, _) => Err(protocol(
+                "PUBLISH from a client with a Subscription Identifier [MQTT-3.3.4-6]",
+            )),
             (MESSAGE_EXPIRY, Value::U32(v)) => {
                 expiry_interval = Some(v);
                 Ok(())
@@ -351,13 +355,7 @@ fn decode_publish(byte1: u8, r: &mut Reader<'_>, frame: &Bytes) -> Result<Publis
             }
             (id, value) => message_property(&mut properties, frame, id, value),
         },
-    )
-    .map_err(|e| match e {
-        DecodeError::Malformed(why) if why.contains("0x0b") => {
-            protocol("PUBLISH from a client with a Subscription Identifier [MQTT-3.3.4-6]")
-        }
-        other => other,
-    })?;
+    )?;
     let payload = frame.slice_ref(r.rest());
     Ok(Publish {
         topic,
