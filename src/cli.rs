@@ -45,6 +45,7 @@ impl Cli {
             Command::Demo(_) => 0,
             Command::Status(args) => args.debug,
             Command::Bench(_) => 0,
+            Command::Record(args) => args.debug,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -68,6 +69,8 @@ pub enum Command {
     Broker(BrokerArgs),
     /// Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks.
     Bench(BenchArgs),
+    /// Record messages losslessly to NDJSON (and/or an SQLite database) for replay.
+    Record(RecordArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -408,6 +411,55 @@ pub struct SubArgs {
     /// stays one object per line.
     #[arg(long, conflicts_with = "json")]
     pub pretty: bool,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `mqttkit record`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct RecordArgs {
+    /// Topic filter to subscribe to (repeatable).
+    #[arg(short = 't', long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+
+    /// Write the NDJSON recording to this file (truncated) instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also (or, without -o, only) write the messages into this SQLite database, table
+    /// `messages` (created if missing, appended to otherwise).
+    #[arg(long, value_name = "FILE.sqlite")]
+    pub db: Option<PathBuf>,
+
+    /// The subscriptions' QoS (2: every message is recorded at the QoS it was published
+    /// with).
+    #[arg(short = 'q', long, default_value_t = 2, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Exit after this many messages.
+    #[arg(short = 'C', long = "count", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Exit with code 27 if -C is not reached within this time (seconds, or e.g. 1500ms).
+    #[arg(short = 'W', long = "timeout", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+
+    /// Stop (successfully) after recording for this long.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<Duration>,
 
     /// Log the protocol exchange to stderr.
     #[arg(short = 'd', long = "debug", action = ArgAction::Count)]

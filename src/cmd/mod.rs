@@ -6,6 +6,8 @@ pub mod demo;
 pub mod generate;
 mod properties;
 pub mod publish;
+pub mod record;
+
 pub mod sim;
 pub mod status;
 pub mod subscribe;

@@ -164,6 +164,18 @@ impl Client {
 
     /// Queues one SUBSCRIBE for all `filters`.
     pub async fn subscribe(&self, filters: &[String], qos: QoS) -> Result<()> {
+        self.subscribe_with(filters, qos, false).await
+    }
+
+    /// Queues one SUBSCRIBE for all `filters`; with MQTT 5 and `retain_as_published`, the
+    /// broker forwards each message with the retain flag its publisher set [MQTT-3.3.1-13]
+    /// (MQTT 3.1.1 has no such option: a forwarded message's retain flag is 0 [MQTT-3.3.1-9]).
+    pub async fn subscribe_with(
+        &self,
+        filters: &[String],
+        qos: QoS,
+        retain_as_published: bool,
+    ) -> Result<()> {
         match self {
             Client::V311(c) => {
                 let filters = filters
@@ -172,9 +184,10 @@ impl Client {
                 c.subscribe_many(filters).await?
             }
             Client::V5(c) => {
-                let filters = filters
-                    .iter()
-                    .map(|f| v5::mqttbytes::v5::Filter::new(f.clone(), qos_v5(qos)));
+                let filters = filters.iter().map(|f| v5::mqttbytes::v5::Filter {
+                    preserve_retain: retain_as_published,
+                    ..v5::mqttbytes::v5::Filter::new(f.clone(), qos_v5(qos))
+                });
                 c.subscribe_many(filters).await?
             }
         }
