@@ -46,6 +46,7 @@ impl Cli {
             Command::Status(args) => args.debug,
             Command::Bench(_) => 0,
             Command::Record(args) => args.debug,
+            Command::Replay(args) => args.debug,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -71,6 +72,9 @@ pub enum Command {
     Bench(BenchArgs),
     /// Record messages losslessly to NDJSON (and/or an SQLite database) for replay.
     Record(RecordArgs),
+    /// Publish a recording again, at its recorded pace (scaled by --speed) or as fast as
+    /// the broker acknowledges.
+    Replay(ReplayArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -472,6 +476,68 @@ pub struct RecordArgs {
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]
     pub conn: ConnectOpts,
+}
+
+/// `mqttkit replay`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct ReplayArgs {
+    /// The recording: an NDJSON file (record's or sub --json's), an SQLite database of
+    /// record --db, or - for NDJSON on stdin.
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
+
+    /// Pace: a factor of the recorded gaps (2x, 0.5x) or max (as fast as the broker
+    /// acknowledges).
+    #[arg(long, default_value = "1x", value_name = "FACTORx|max")]
+    pub speed: String,
+
+    /// Play the recording this many times, or forever.
+    #[arg(long = "loop", default_value = "1", value_name = "N|forever")]
+    pub loops: String,
+
+    /// Replay only messages whose recorded topic matches this filter (repeatable).
+    #[arg(short = 't', long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+
+    /// Publish a topic starting with FROM with TO instead (repeatable; the first match
+    /// applies).
+    #[arg(long, value_name = "FROM=TO")]
+    pub remap: Vec<String>,
+
+    /// keep: publish with the recorded retain flag; drop: never retain.
+    #[arg(long, value_enum, default_value_t = RetainMode::Keep, value_name = "keep|drop")]
+    pub retain: RetainMode,
+
+    /// Go on past an entry that is not a valid record (counted as failed), instead of
+    /// stopping with its line number.
+    #[arg(long)]
+    pub skip_bad: bool,
+
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `replay --retain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetainMode {
+    /// The recorded retain flag.
+    Keep,
+    /// Never retain.
+    Drop,
 }
 
 /// `mqttkit bench`.

@@ -44,6 +44,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Broker(args) => cmd::broker::run(args),
         cli::Command::Bench(args) => cmd::bench::run(args),
         cli::Command::Record(args) => cmd::record::run(args),
+        cli::Command::Replay(args) => cmd::replay::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }
 }

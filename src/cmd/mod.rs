@@ -7,6 +7,7 @@ pub mod generate;
 mod properties;
 pub mod publish;
 pub mod record;
+pub mod replay;
 
 pub mod sim;
 pub mod status;
