@@ -460,3 +460,26 @@ async fn sigint_stops_a_replay_with_its_summary_and_exit_0() {
     let sent = s["sent"].as_u64().unwrap();
     assert!((3..100).contains(&sent), "{s}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_speed_qos_0_delivers_more_messages_than_the_request_queue_holds() {
+    // 500 QoS 0 messages fill the client's request queue (64) at the end of the file: the
+    // DISCONNECT must queue behind them, not block on the full queue.
+    let dir = tempfile::tempdir().unwrap();
+    let offsets: Vec<u64> = vec![0; 500];
+    let file = timed_recording(dir.path(), &offsets);
+    let broker = TestBroker::start().await;
+    let seen = dir.path().join("seen.ndjson");
+    let rec = recorder(&broker, "tm/#", false, 501, &seen).await;
+    let s = summary(
+        &replay(
+            &broker,
+            &[file.to_str().unwrap(), "--speed", "max", "--json"],
+        )
+        .await,
+    );
+    assert_eq!(s["sent"], 500);
+    assert!(wait_output(rec).await.status.success());
+    assert_eq!(replayed(&seen).len(), 500);
+    broker.stop().await;
+}

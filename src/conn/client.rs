@@ -233,15 +233,25 @@ impl Events {
     }
 
     /// Sends DISCONNECT through `client` and polls until it is written (at most a second).
+    /// The event loop is polled while the DISCONNECT is queued, so a request queue full of
+    /// messages (QoS 0 sent as fast as it takes them) drains ahead of it instead of blocking.
     pub async fn disconnect(&mut self, client: &Client) {
-        if client.disconnect().await.is_err() {
-            return;
-        }
         let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            let queue = client.disconnect();
+            tokio::pin!(queue);
+            let mut queued = false;
             loop {
-                match self.poll().await {
-                    Ok(Event::DisconnectSent) | Err(_) => return,
-                    Ok(_) => {}
+                tokio::select! {
+                    result = &mut queue, if !queued => {
+                        if result.is_err() {
+                            return;
+                        }
+                        queued = true;
+                    }
+                    event = self.poll() => match event {
+                        Ok(Event::DisconnectSent) | Err(_) => return,
+                        Ok(_) => {}
+                    },
                 }
             }
         })
