@@ -64,6 +64,8 @@ impl Cli {
             Command::Demo(_) => 0,
             Command::Status(args) => args.debug,
             Command::Bench(_) => 0,
+            Command::Record(args) => args.debug,
+            Command::Replay(args) => args.debug,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -103,6 +105,11 @@ pub enum Command {
     Broker(BrokerArgs),
     /// Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks.
     Bench(BenchArgs),
+    /// Record messages losslessly to NDJSON (and/or an SQLite database) for replay.
+    Record(RecordArgs),
+    /// Publish a recording again, at its recorded pace (scaled by --speed) or as fast as
+    /// the broker acknowledges.
+    Replay(ReplayArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -456,6 +463,117 @@ pub struct SubArgs {
     // Last: ConnectOpts' help heading applies to every flag after it.
     #[command(flatten)]
     pub conn: ConnectOpts,
+}
+
+/// `mqttkit record`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct RecordArgs {
+    /// Topic filter to subscribe to (repeatable).
+    #[arg(short = 't', long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+
+    /// Write the NDJSON recording to this file (truncated) instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also (or, without -o, only) write the messages into this SQLite database, table
+    /// `messages` (created if missing, appended to otherwise).
+    #[arg(long, value_name = "FILE.sqlite")]
+    pub db: Option<PathBuf>,
+
+    /// The subscriptions' QoS (2: every message is recorded at the QoS it was published
+    /// with).
+    #[arg(short = 'q', long, default_value_t = 2, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Exit after this many messages.
+    #[arg(short = 'C', long = "count", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Exit with code 27 if -C is not reached within this time (seconds, or e.g. 1500ms).
+    #[arg(short = 'W', long = "timeout", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+
+    /// Stop (successfully) after recording for this long.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<Duration>,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `mqttkit replay`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct ReplayArgs {
+    /// The recording: an NDJSON file (record's or sub --json's), an SQLite database of
+    /// record --db, or - for NDJSON on stdin.
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
+
+    /// Pace: a factor of the recorded gaps (2x, 0.5x) or max (as fast as the broker
+    /// acknowledges).
+    #[arg(long, default_value = "1x", value_name = "FACTORx|max")]
+    pub speed: String,
+
+    /// Play the recording this many times, or forever.
+    #[arg(long = "loop", default_value = "1", value_name = "N|forever")]
+    pub loops: String,
+
+    /// Replay only messages whose recorded topic matches this filter (repeatable).
+    #[arg(short = 't', long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+
+    /// Publish a topic starting with FROM with TO instead (repeatable; the first match
+    /// applies).
+    #[arg(long, value_name = "FROM=TO")]
+    pub remap: Vec<String>,
+
+    /// keep: publish with the recorded retain flag; drop: never retain.
+    #[arg(long, value_enum, default_value_t = RetainMode::Keep, value_name = "keep|drop")]
+    pub retain: RetainMode,
+
+    /// Go on past an entry that is not a valid record (counted as failed), instead of
+    /// stopping with its line number.
+    #[arg(long)]
+    pub skip_bad: bool,
+
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+/// `replay --retain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetainMode {
+    /// The recorded retain flag.
+    Keep,
+    /// Never retain.
+    Drop,
 }
 
 /// `mqttkit bench`.

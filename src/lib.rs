@@ -10,6 +10,7 @@
 //! - [`bench`]: broker benchmarks (open-loop load, HDR histograms, reports).
 //! - [`broker`]: the bundled MQTT 3.1.1 and 5 broker (`broker::run(listener, config, shutdown)`).
 //! - [`presence`]: device presence as `status --watch` tracks it; the offline announcement.
+//! - [`record`]: recordings (NDJSON, SQLite) for `record` and `replay`.
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
 //! - [`output`]: output style, colour, the error and warning printer, `sub`'s message formats.
@@ -27,6 +28,7 @@ pub mod framing;
 pub mod output;
 pub mod presence;
 pub mod reason;
+pub mod record;
 pub mod shutdown;
 pub mod sim;
 pub mod topic;
@@ -53,6 +55,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Status(args) => cmd::status::run(args),
         cli::Command::Broker(args) => cmd::broker::run(args),
         cli::Command::Bench(args) => cmd::bench::run(args),
+        cli::Command::Record(args) => cmd::record::run(args),
+        cli::Command::Replay(args) => cmd::replay::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }
 }

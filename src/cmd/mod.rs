@@ -6,6 +6,9 @@ pub mod demo;
 pub mod generate;
 mod properties;
 pub mod publish;
+pub mod record;
+pub mod replay;
+
 pub mod sim;
 pub mod status;
 pub mod subscribe;

@@ -184,6 +184,18 @@ impl Client {
 
     /// Queues one SUBSCRIBE for all `filters`.
     pub async fn subscribe(&self, filters: &[String], qos: QoS) -> Result<()> {
+        self.subscribe_with(filters, qos, false).await
+    }
+
+    /// Queues one SUBSCRIBE for all `filters`; with MQTT 5 and `retain_as_published`, the
+    /// broker forwards each message with the retain flag its publisher set [MQTT-3.3.1-13]
+    /// (MQTT 3.1.1 has no such option: a forwarded message's retain flag is 0 [MQTT-3.3.1-9]).
+    pub async fn subscribe_with(
+        &self,
+        filters: &[String],
+        qos: QoS,
+        retain_as_published: bool,
+    ) -> Result<()> {
         match self {
             Client::V311(c) => {
                 let filters = filters
@@ -192,9 +204,10 @@ impl Client {
                 c.subscribe_many(filters).await?
             }
             Client::V5(c) => {
-                let filters = filters
-                    .iter()
-                    .map(|f| v5::mqttbytes::v5::Filter::new(f.clone(), qos_v5(qos)));
+                let filters = filters.iter().map(|f| v5::mqttbytes::v5::Filter {
+                    preserve_retain: retain_as_published,
+                    ..v5::mqttbytes::v5::Filter::new(f.clone(), qos_v5(qos))
+                });
                 c.subscribe_many(filters).await?
             }
         }
@@ -240,15 +253,25 @@ impl Events {
     }
 
     /// Sends DISCONNECT through `client` and polls until it is written (at most a second).
+    /// The event loop is polled while the DISCONNECT is queued, so a request queue full of
+    /// messages (QoS 0 sent as fast as it takes them) drains ahead of it instead of blocking.
     pub async fn disconnect(&mut self, client: &Client) {
-        if client.disconnect().await.is_err() {
-            return;
-        }
         let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            let queue = client.disconnect();
+            tokio::pin!(queue);
+            let mut queued = false;
             loop {
-                match self.poll().await {
-                    Ok(Event::DisconnectSent) | Err(_) => return,
-                    Ok(_) => {}
+                tokio::select! {
+                    result = &mut queue, if !queued => {
+                        if result.is_err() {
+                            return;
+                        }
+                        queued = true;
+                    }
+                    event = self.poll() => match event {
+                        Ok(Event::DisconnectSent) | Err(_) => return,
+                        Ok(_) => {}
+                    },
                 }
             }
         })

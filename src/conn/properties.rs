@@ -5,7 +5,7 @@ use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5 as wire;
 
 /// v5 properties of a PUBLISH, sent or received (all optional).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishProperties {
     /// Payload format indicator (0 bytes, 1 UTF-8).
     pub payload_format_indicator: Option<u8>,

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod pki;
+pub mod recording;
 pub mod report;
 pub mod v5;
 

@@ -43,7 +43,7 @@ use std::time::SystemTime;
 pub use cjson::is_json;
 pub use template::{Template, TemplateError};
 pub use time::iso8601_millis;
-pub use writers::{write_json, write_plain};
+pub use writers::{write_json, write_json_line, write_plain};
 
 use crate::conn::PublishProperties;
 

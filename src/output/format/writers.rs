@@ -68,6 +68,8 @@ struct JsonLine<'a> {
     mid: Option<u16>,
     received_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    offset_us: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<JsonLineProperties<'a>>,
 }
 
@@ -106,6 +108,16 @@ struct JsonLineProperties<'a> {
 ///   `"correlation_data_encoding":"base64"`), `user_properties` (an array of `[key, value]`
 ///   pairs, in order, duplicates kept), `subscription_identifiers` (an array), `content_type`.
 pub fn write_json(msg: &Received, out: &mut impl Write) -> io::Result<()> {
+    write_json_line(msg, None, out)
+}
+
+/// [`write_json`] with `offset_us` (microseconds since the start of a recording) after
+/// `received_at` when it is `Some`: the line of `mqttkit record` (docs/record.md).
+pub fn write_json_line(
+    msg: &Received,
+    offset_us: Option<u64>,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let (payload, encoding) = text_or_base64(msg.payload);
     let properties = msg.properties.map(|p| {
         let (correlation_data, correlation_data_encoding) =
@@ -137,6 +149,7 @@ pub fn write_json(msg: &Received, out: &mut impl Write) -> io::Result<()> {
         retain: msg.retain,
         mid: (msg.qos > 0).then_some(msg.mid),
         received_at: Moment::new(msg.received_at).rfc3339_utc_micros(),
+        offset_us,
         properties,
     };
     let buf = serde_json::to_vec(&line).map_err(io::Error::other)?;
