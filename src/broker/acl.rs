@@ -26,6 +26,7 @@
 //! subscription in place and stops those messages at delivery. Publishing and receiving are
 //! checked against the topic name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::topic;
@@ -225,9 +226,9 @@ fn parse_rule(keyword: &str, rest: &str) -> Result<Rule, String> {
 }
 
 /// A pattern with `%c` and `%u` replaced; `None` when it cannot apply to `client`.
-fn expand(pattern: &str, client: Client<'_>) -> Option<String> {
+fn expand<'p>(pattern: &'p str, client: Client<'_>) -> Option<Cow<'p, str>> {
     if !pattern.contains('%') {
-        return Some(pattern.to_owned());
+        return Some(Cow::Borrowed(pattern));
     }
     let wildcard = |s: &str| s.contains(['+', '#']);
     let mut out = String::with_capacity(pattern.len() + 16);
@@ -250,7 +251,7 @@ fn expand(pattern: &str, client: Client<'_>) -> Option<String> {
         rest = &rest[at + 2..];
     }
     out.push_str(rest);
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// Whether every topic `filter` can match is matched by `rule`.

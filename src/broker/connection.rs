@@ -417,9 +417,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             subscription_ids: &delivery.subscription_ids,
             topic_alias,
         };
-        if self.version == Version::V5
-            && codec::publish_size(self.version, &publish) > self.limits.maximum_packet_size
-        {
+        let max = self.limits.maximum_packet_size;
+        if !codec::encode_publish(self.version, &mut self.io.write_buf, &publish, max) {
             debug!(
                 "{}: message on {} exceeds the client's Maximum Packet Size {}; dropped",
                 self.client_id, message.topic, self.limits.maximum_packet_size
@@ -427,7 +426,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             super::Stats::add(&self.broker.stats.messages_dropped, 1);
             return false;
         }
-        codec::encode_publish(self.version, &mut self.io.write_buf, &publish);
         if let (true, Some(alias)) = (new_alias, topic_alias) {
             self.aliases
                 .get_or_insert_with(Default::default)

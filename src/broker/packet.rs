@@ -98,7 +98,7 @@ pub struct Message {
     pub retain: bool,
     /// Its MQTT 5 properties; `None` when it has none (every 3.1.1 message).
     pub properties: Option<Arc<MessageProperties>>,
-    /// When it expires (Message Expiry Interval), with the interval it was published with.
+    /// When it expires (the deadline its Message Expiry Interval set).
     pub expiry: Option<Expiry>,
     /// The session that published it, for No Local; `None` for the broker's own messages.
     pub origin: Option<ClientId>,

@@ -211,19 +211,22 @@ pub struct OutPublish<'a> {
     pub topic_alias: Option<u16>,
 }
 
-/// The size of `publish` on the wire in `version`.
-pub fn publish_size(version: Version, publish: &OutPublish<'_>) -> usize {
+/// Appends a PUBLISH in `version`, unless it would be larger than `max` (the client's
+/// Maximum Packet Size; a 3.1.1 client has none): then nothing is written and it returns
+/// false.
+pub fn encode_publish(
+    version: Version,
+    buf: &mut BytesMut,
+    publish: &OutPublish<'_>,
+    max: usize,
+) -> bool {
     match version {
-        Version::V311 => v4::publish_size(publish),
-        Version::V5 => v5::publish_size(publish),
-    }
-}
-
-/// Appends a PUBLISH in `version`.
-pub fn encode_publish(version: Version, buf: &mut BytesMut, publish: &OutPublish<'_>) {
-    match version {
-        Version::V311 => v4::encode_publish(buf, publish),
-        Version::V5 => v5::encode_publish(buf, publish),
+        Version::V311 if v4::publish_size(publish) > max => false,
+        Version::V311 => {
+            v4::encode_publish(buf, publish);
+            true
+        }
+        Version::V5 => v5::encode_publish(buf, publish, max),
     }
 }
 

@@ -545,17 +545,15 @@ fn publish_remaining(publish: &OutPublish<'_>, props_len: usize) -> usize {
         + publish.payload.len()
 }
 
-/// The size of a PUBLISH on the wire.
-pub fn publish_size(publish: &OutPublish<'_>) -> usize {
-    let remaining = publish_remaining(publish, publish_properties_len(publish));
-    1 + framing::varint_len(remaining) + remaining
-}
-
 /// Appends a PUBLISH with its properties: the publisher's in the order received, then the
-/// expiry left, the topic alias and the subscription identifiers.
-pub fn encode_publish(buf: &mut BytesMut, publish: &OutPublish<'_>) {
+/// expiry left, the topic alias and the subscription identifiers. Writes nothing and returns
+/// false when the packet would be larger than `max`.
+pub fn encode_publish(buf: &mut BytesMut, publish: &OutPublish<'_>, max: usize) -> bool {
     let props_len = publish_properties_len(publish);
     let remaining = publish_remaining(publish, props_len);
+    if 1 + framing::varint_len(remaining) + remaining > max {
+        return false;
+    }
     buf.reserve(5 + remaining);
     buf.put_u8(
         0x30 | (u8::from(publish.dup) << 3) | ((publish.qos as u8) << 1) | u8::from(publish.retain),
@@ -602,6 +600,7 @@ pub fn encode_publish(buf: &mut BytesMut, publish: &OutPublish<'_>) {
         framing::put_varint(buf, id as usize);
     }
     buf.put_slice(publish.payload);
+    true
 }
 
 /// Writes a property block from what `fill` appends.
