@@ -1111,7 +1111,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__broker)
-            opts="-c -p -v -h -V --config-file --lenient --bind --port --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --allow-anonymous --password-file --acl-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
+            opts="-c -p -v -h -V --config-file --lenient --bind --port --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --allow-anonymous --password-file --acl-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --persistence --persistence-sync --autosave-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,6 +1202,14 @@ _mqttkit() {
                     return 0
                     ;;
                 --sys-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persistence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autosave-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -960,6 +960,23 @@ pub struct BrokerRunArgs {
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub sys_interval: Option<Duration>,
 
+    /// Keep sessions, subscriptions, queued and in-flight QoS 1/2 messages, QoS 2 state,
+    /// retained messages and delayed wills in DIR/mqttkit.db across restarts (mosquitto's
+    /// `persistence true` with `persistence_location DIR`).
+    #[arg(long, value_name = "DIR", help_heading = "Persistence")]
+    pub persistence: Option<PathBuf>,
+
+    /// Acknowledge a QoS 1/2 PUBLISH or a SUBSCRIBE only once the store has synced it to
+    /// disk: nothing acknowledged is lost even to `kill -9` or a power cut, at a cost in
+    /// throughput (docs/performance.md).
+    #[arg(long, help_heading = "Persistence")]
+    pub persistence_sync: bool,
+
+    /// Without --persistence-sync: how often changes are committed to the store; `kill -9`
+    /// loses at most this much (mosquitto's `autosave_interval`) [default: 1s].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION", help_heading = "Persistence")]
+    pub autosave_interval: Option<Duration>,
+
     /// Fault injection: close every client's connection after it has sent N packets
     /// (CONNECT included), without a will being suppressed.
     #[arg(

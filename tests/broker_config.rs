@@ -1,5 +1,5 @@
 //! `mqttkit broker -c FILE`: mosquitto's configuration file. Every directive it reads, from
-//! a file, observed on the wire; directives it does not implement (persistence among them)
+//! a file, observed on the wire; directives it does not implement
 //! as errors naming file, line and directive, or warnings with `--lenient`; flags overriding
 //! the file; and a mosquitto-style test config (listener + password_file + acl_file) started
 //! unchanged, with mosquitto run on the same file (plus `user root`) answering alike.
@@ -258,10 +258,9 @@ async fn flags_override_the_file_and_anonymous_is_refused_by_default() {
 fn unimplemented_directives_are_errors_naming_file_line_and_directive() {
     let dir = tempfile::tempdir().unwrap();
     for directive in [
-        "persistence true",
-        "persistence_location /var/lib/mosquitto/",
-        "persistence_file mosquitto.db",
-        "autosave_interval 1800",
+        "autosave_on_changes true",
+        "persistent_client_expiration 14d",
+        "queue_qos0_messages true",
         "per_listener_settings true",
         "bind_interface eth0",
     ] {
@@ -292,7 +291,7 @@ fn lenient_warns_about_each_skipped_line_and_starts() {
     let conf = write_file(
         dir.path(),
         "m.conf",
-        "persistence true\npersistence_location /tmp/\nallow_anonymous true\nlistener 0 127.0.0.1\n",
+        "autosave_on_changes true\nqueue_qos0_messages true\nallow_anonymous true\nlistener 0 127.0.0.1\n",
     )
     .display()
     .to_string();
@@ -301,12 +300,12 @@ fn lenient_warns_about_each_skipped_line_and_starts() {
     let log = broker.stop();
     assert!(
         log.contains(&format!(
-            "warning: {conf}:1: `persistence` is not implemented"
+            "warning: {conf}:1: `autosave_on_changes` is not implemented"
         )),
         "{log}"
     );
     assert!(
-        log.contains(&format!("{conf}:2: `persistence_location`")),
+        log.contains(&format!("{conf}:2: `queue_qos0_messages`")),
         "{log}"
     );
 }

@@ -5,7 +5,7 @@
 //! listener; `protocol`, `certfile`, `keyfile`, `cafile`, `capath`, `require_certificate` and
 //! `use_identity_as_username` apply to the listener opened last. Everything else is
 //! broker-wide. `include_dir DIR` reads the `*.conf` files in DIR, in name order, where it
-//! stands. A directive this broker does not implement (persistence among them) is an error
+//! stands. A directive this broker does not implement is an error
 //! naming the file, line and directive; leniently, a warning, and the line is skipped. Nothing
 //! is silently ignored.
 //!
@@ -101,6 +101,14 @@ pub struct ConfigFile {
     pub max_connections: Option<usize>,
     /// `sys_interval`, in seconds (0: off).
     pub sys_interval: Option<u64>,
+    /// `persistence`.
+    pub persistence: Option<bool>,
+    /// `persistence_location`: the store's directory.
+    pub persistence_location: Option<PathBuf>,
+    /// `persistence_file`: the store's file name.
+    pub persistence_file: Option<PathBuf>,
+    /// `autosave_interval`, in seconds (0: only at shutdown).
+    pub autosave_interval: Option<u64>,
     /// The `-v` level `log_type` lines add up to.
     pub verbosity: Option<u8>,
     /// Lines skipped under `lenient`, and other things the user should know.
@@ -248,6 +256,12 @@ impl Parser<'_> {
                 config.max_connections = Some(usize::try_from(n.max(0)).unwrap_or(usize::MAX));
             }
             "sys_interval" => config.sys_interval = Some(number(directive, value)?),
+            "persistence" => config.persistence = Some(boolean(directive, value)?),
+            "persistence_location" => {
+                config.persistence_location = Some(path(directive, value)?)
+            }
+            "persistence_file" => config.persistence_file = Some(path(directive, value)?),
+            "autosave_interval" => config.autosave_interval = Some(number(directive, value)?),
             "per_listener_settings" => {
                 if boolean(directive, value)? {
                     return self.unimplemented(
@@ -464,12 +478,32 @@ mod tests {
     }
 
     #[test]
+    fn persistence_directives_are_read() {
+        let c = parse(
+            "persistence true\npersistence_location /var/lib/mq/\npersistence_file s.db\nautosave_interval 30\n",
+        )
+        .unwrap();
+        assert_eq!(c.persistence, Some(true));
+        assert_eq!(
+            c.persistence_location.as_deref(),
+            Some(Path::new("/var/lib/mq/"))
+        );
+        assert_eq!(c.persistence_file.as_deref(), Some(Path::new("s.db")));
+        assert_eq!(c.autosave_interval, Some(30));
+        assert!(parse("persistence maybe\n").is_err());
+    }
+
+    #[test]
     fn unimplemented_directives_name_file_line_and_directive() {
         for (text, what) in [
-            ("listener 1\npersistence true\n", "`persistence`"),
-            ("persistence_location /var/lib\n", "`persistence_location`"),
-            ("persistence_file x.db\n", "`persistence_file`"),
-            ("autosave_interval 60\n", "`autosave_interval`"),
+            (
+                "listener 1\nautosave_on_changes true\n",
+                "`autosave_on_changes`",
+            ),
+            (
+                "persistent_client_expiration 1d\n",
+                "`persistent_client_expiration`",
+            ),
             (
                 "bridge_protocol_version mqttv311\n",
                 "`bridge_protocol_version`",
@@ -493,13 +527,13 @@ mod tests {
     fn lenient_warns_and_goes_on() {
         let fs = files(&[(
             "m.conf",
-            "persistence true\nlistener 1883\nautosave_interval 5\n",
+            "autosave_on_changes true\nlistener 1883\nconnection_messages true\n",
         )]);
         let c = load(Path::new("m.conf"), true, &fs).unwrap();
         assert_eq!(c.listeners.len(), 1);
         assert_eq!(c.warnings.len(), 2);
         assert!(
-            c.warnings[0].starts_with("m.conf:1: `persistence`"),
+            c.warnings[0].starts_with("m.conf:1: `autosave_on_changes`"),
             "{:?}",
             c.warnings
         );

@@ -321,6 +321,7 @@ where
             connect.clean_start,
             handle.clone(),
             broker.config.max_queued,
+            (connect.session_expiry, username.as_deref()),
         );
         match claim {
             Claim::Claimed {

@@ -23,6 +23,7 @@ use tracing::{debug, info};
 use super::codec::{self, DecodeError, OutPublish};
 use super::listener::Identity;
 use super::packet::{ClientId, Connect, Delivery, Inbound, Outbound, QoS, Version, Will};
+use super::persist::Change;
 use super::session::{Inflight, InflightState, Outbox, SessionStore};
 use super::Broker;
 use crate::reason::{self, PacketKind, Reason};
@@ -295,6 +296,8 @@ pub(super) struct Connection<S> {
     last_received: Instant,
     packets_received: u64,
     scratch: Vec<Delivery>,
+    /// Acknowledgements in the write buffer wait for the persistence store's commit.
+    pub awaiting_disk: bool,
 }
 
 /// Serves one connection until it ends. `over_limit`: the broker is at its connection limit.
@@ -359,9 +362,41 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             last_received: Instant::now(),
             packets_received: 1,
             scratch: Vec::new(),
+            awaiting_disk: false,
         };
         conn.resend_inflight();
         conn
+    }
+
+    /// Journals a change to the persistence store, when the broker persists.
+    pub fn journal(&self, change: impl FnOnce() -> Change) {
+        if let Some(journal) = self.broker.journal() {
+            journal.send(change());
+        }
+    }
+
+    /// Marks the acknowledgement just written as depending on the store: it is not sent
+    /// before the store has committed (in the mode that syncs before acknowledging).
+    pub fn ack_after_commit(&mut self) {
+        if self.broker.journal().is_some_and(|j| j.syncs()) {
+            self.awaiting_disk = true;
+        }
+    }
+
+    /// Waits for the store's commit of what the acknowledgements in the write buffer
+    /// depend on; a store that failed ends the connection unacknowledged (the client
+    /// sends again).
+    async fn settle(&mut self) -> Result<(), End> {
+        if !std::mem::take(&mut self.awaiting_disk) {
+            return Ok(());
+        }
+        let Some(journal) = self.broker.journal() else {
+            return Ok(());
+        };
+        journal.sync().await.map_err(|e| {
+            self.io.write_buf.clear();
+            End::Io(io::Error::other(e))
+        })
     }
 
     /// Writes a packet other than PUBLISH into the write buffer.
@@ -445,6 +480,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 InflightState::AwaitPubAck | InflightState::AwaitPubRec => {
                     if self.encode_delivery(&item.delivery, item.pkid, true) {
                         kept.push_back(item);
+                    } else if item.delivery.seq != 0 {
+                        let seq = item.delivery.seq;
+                        self.journal(|| Change::Done { seq });
                     }
                 }
                 InflightState::AwaitPubComp => {
@@ -482,6 +520,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 // Dropped as if sent [MQTT-3.1.2-25]: its place in the window is free again,
                 // so look at the outbox once more.
                 more |= delivery.qos != QoS::AtMostOnce;
+                if delivery.seq != 0 {
+                    let seq = delivery.seq;
+                    self.journal(|| Change::Done { seq });
+                }
                 continue;
             }
             sent += 1;
@@ -491,6 +533,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 } else {
                     InflightState::AwaitPubRec
                 };
+                if delivery.seq != 0 {
+                    let seq = delivery.seq;
+                    self.journal(|| Change::Sent { seq, pkid, state });
+                }
                 self.store.inflight.push_back(Inflight {
                     pkid,
                     delivery,
@@ -511,6 +557,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     }
 
     async fn flush(&mut self) -> Result<(), End> {
+        self.settle().await?;
         let (kick, shutdown) = (self.kick.clone(), self.broker.shutdown.clone());
         tokio::select! {
             r = self.io.flush() => r.map_err(End::Io),
@@ -531,8 +578,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 End::Violation(v) => v.detail.clone(),
                 other => other.to_string(),
             };
-            self.send(Outbound::Disconnect(code, Some(why)));
-            let _ = time::timeout(FAREWELL_WAIT, self.io.flush()).await;
+            if self.settle().await.is_ok() {
+                self.send(Outbound::Disconnect(code, Some(why)));
+                let _ = time::timeout(FAREWELL_WAIT, self.io.flush()).await;
+            }
         }
         info!(
             "{} ({peer}, {}) disconnected: {end}",

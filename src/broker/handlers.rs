@@ -16,6 +16,7 @@ use super::connection::{violation, Connection, End};
 use super::packet::{
     Disconnect, Inbound, Message, Outbound, Publish, QoS, Subscribe, Unsubscribe, Version,
 };
+use super::persist::Change;
 use super::router::Options;
 use super::session::InflightState;
 use super::Stats;
@@ -185,11 +186,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             QoS::AtMostOnce => {}
             QoS::AtLeastOnce => self.send(Outbound::PubAck(pkid, code)),
             QoS::ExactlyOnce => {
-                self.store.incoming_qos2.insert(pkid);
+                self.received_qos2(pkid);
                 self.send(Outbound::PubRec(pkid, code));
             }
         }
+        if qos != QoS::AtMostOnce {
+            self.ack_after_commit();
+        }
         Ok(())
+    }
+
+    /// Remembers a QoS 2 packet id received, until its PUBREL [MQTT-4.3.3-10].
+    fn received_qos2(&mut self, pkid: u16) {
+        if self.store.incoming_qos2.insert(pkid) && self.outbox.is_durable() {
+            let client = self.client_id.clone();
+            self.journal(|| Change::Qos2Received { client, pkid });
+        }
     }
 
     /// A PUBLISH the ACL does not allow: dropped. MQTT 5 says so in PUBACK/PUBREC 0x87 (a
@@ -216,7 +228,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             QoS::ExactlyOnce => {
                 if self.version == Version::V311 {
                     // The exchange goes on to PUBREL and PUBCOMP.
-                    self.store.incoming_qos2.insert(pkid);
+                    self.received_qos2(pkid);
                 }
                 self.send(Outbound::PubRec(pkid, code));
             }
@@ -228,6 +240,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     /// "packet identifier not found" then.
     fn handle_pubrel(&mut self, pkid: u16) {
         let code = if self.store.incoming_qos2.remove(&pkid) {
+            if self.outbox.is_durable() {
+                let client = self.client_id.clone();
+                self.journal(|| Change::Qos2Released { client, pkid });
+            }
             reason::SUCCESS
         } else {
             reason::PACKET_ID_NOT_FOUND
@@ -251,18 +267,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         ) {
             return;
         }
+        let seq = item.delivery.seq;
         if code >= 0x80 {
             self.store.inflight.remove(i);
+            if seq != 0 {
+                self.journal(|| Change::Done { seq });
+            }
             return;
         }
         item.state = InflightState::AwaitPubComp;
+        if seq != 0 {
+            let state = InflightState::AwaitPubComp;
+            self.journal(|| Change::Sent { seq, pkid, state });
+        }
         self.send(Outbound::PubRel(pkid, reason::SUCCESS));
     }
 
     fn complete_inflight(&mut self, pkid: u16, expected: InflightState) {
         match self.store.position(pkid) {
             Some(i) if self.store.inflight[i].state == expected => {
-                self.store.inflight.remove(i);
+                let seq = self
+                    .store
+                    .inflight
+                    .remove(i)
+                    .map_or(0, |done| done.delivery.seq);
+                if seq != 0 {
+                    self.journal(|| Change::Done { seq });
+                }
             }
             _ => debug!(
                 "{}: acknowledgement for unknown packet id {pkid}",
@@ -340,6 +371,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         // One reason code per filter, in order [MQTT-3.9.3-1]; the retained messages queued
         // above are written after this SUBACK.
         self.send(Outbound::SubAck(subscribe.pkid, codes));
+        self.ack_after_commit();
     }
 
     fn handle_unsubscribe(&mut self, unsubscribe: Unsubscribe) {
@@ -362,6 +394,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         drop(state);
         // Always answered, even when nothing matched [MQTT-3.10.4-5].
         self.send(Outbound::UnsubAck(unsubscribe.pkid, codes));
+        self.ack_after_commit();
     }
 
     /// DISCONNECT: the connection ends; its reason code decides on the will, and it may set a

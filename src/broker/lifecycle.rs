@@ -15,7 +15,7 @@ use tracing::debug;
 
 use super::packet::{ClientId, Will};
 use super::session::SessionStore;
-use super::state::State;
+use super::state::{Released, State};
 use super::{Broker, Stats};
 
 /// Hands the session of a connection that ended back, with the will to publish (`None`
@@ -38,6 +38,11 @@ pub(super) fn release(
         publish_will(broker, &mut state, client_id, *will);
     }
     drop(state);
+    start_timers(broker, client_id, released);
+}
+
+/// Starts the timers a session left offline needs: its will's delay, and its end.
+pub(super) fn start_timers(broker: &Arc<Broker>, client_id: &ClientId, released: Released) {
     let generation = released.generation;
     if let Some(delay) = released.will_in {
         // A will whose delay outlasts the session goes with the session's end below.
@@ -73,6 +78,12 @@ fn after(
     seconds: u32,
     job: impl FnOnce() + Send + 'static,
 ) {
+    // Due already (a session read back from the store whose time ran out while the
+    // broker was down): now, before any client can connect.
+    if seconds == 0 {
+        job();
+        return;
+    }
     tokio::spawn(async move {
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(u64::from(seconds))) => job(),

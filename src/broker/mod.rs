@@ -19,6 +19,7 @@ mod handlers;
 mod lifecycle;
 pub mod listener;
 pub mod packet;
+pub mod persist;
 mod retain;
 mod router;
 pub mod session;
@@ -44,6 +45,7 @@ pub use acl::Acl;
 pub use auth::PasswordFile;
 pub use codec::{decode, decode_connect, DecodeError};
 pub use listener::{Listener, Tls, TlsFiles, Transport};
+pub use persist::{Durability, PersistConfig, StoreError};
 pub use state::State;
 
 /// Who may connect.
@@ -169,11 +171,34 @@ pub struct Broker {
     started: Instant,
     next_conn_id: AtomicU64,
     shutdown: CancellationToken,
+    /// The persistence journal, when the broker persists.
+    journal: Option<persist::Journal>,
+    /// Timers of the sessions read back from the store, started when the broker runs.
+    restored: Mutex<Vec<(packet::ClientId, state::Released)>>,
 }
 
 impl Broker {
-    /// A broker with no sessions yet.
-    pub fn new(mut config: BrokerConfig) -> Arc<Self> {
+    /// A broker with no sessions yet, that keeps everything in memory.
+    pub fn new(config: BrokerConfig) -> Arc<Self> {
+        Self::build(config, None)
+    }
+
+    /// A broker that persists to the store `persist` names, with what the store kept.
+    pub fn open(config: BrokerConfig, persist: &PersistConfig) -> Result<Arc<Self>, StoreError> {
+        let (journal, snapshot) = persist::open(persist)?;
+        let broker = Self::build(config, Some(journal));
+        let timers = broker.state().restore(snapshot, broker.config.max_queued);
+        info!(
+            "{}: {} sessions and {} retained messages restored",
+            persist.path.display(),
+            timers.len(),
+            broker.state().retained_count()
+        );
+        *broker.restored.lock().unwrap_or_else(|e| e.into_inner()) = timers;
+        Ok(broker)
+    }
+
+    fn build(mut config: BrokerConfig, journal: Option<persist::Journal>) -> Arc<Self> {
         let access = Access {
             allow_anonymous: config.auth.allow_anonymous,
             passwords: config.auth.passwords.take(),
@@ -181,12 +206,19 @@ impl Broker {
         };
         Arc::new(Broker {
             config,
-            state: Mutex::new(State::new(Arc::new(access))),
+            state: Mutex::new(State::new(Arc::new(access), journal.clone())),
             stats: Stats::default(),
             started: Instant::now(),
             next_conn_id: AtomicU64::new(1),
             shutdown: CancellationToken::new(),
+            journal,
+            restored: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The persistence journal, when the broker persists.
+    fn journal(&self) -> Option<&persist::Journal> {
+        self.journal.as_ref()
     }
 
     /// The broker's configuration.
@@ -271,6 +303,11 @@ impl Broker {
         shutdown: impl Future<Output = ()>,
     ) -> io::Result<()> {
         let tracker = TaskTracker::new();
+        let restored =
+            std::mem::take(&mut *self.restored.lock().unwrap_or_else(|e| e.into_inner()));
+        for (client_id, released) in restored {
+            lifecycle::start_timers(self, &client_id, released);
+        }
         if let Some(interval) = self.config.sys_interval {
             tracker.spawn(sys::publish_periodically(self.clone(), interval));
         }
@@ -291,6 +328,10 @@ impl Broker {
         self.shutdown.cancel();
         tracker.close();
         tracker.wait().await;
+        if let Some(journal) = self.journal() {
+            // Every connection has handed its session back: commit it all.
+            journal.close().await;
+        }
         Ok(())
     }
 

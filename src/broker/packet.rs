@@ -150,6 +150,8 @@ pub struct Delivery {
     pub retain: bool,
     /// The Subscription Identifiers of every matching subscription [MQTT-3.3.4-3].
     pub subscription_ids: Vec<u32>,
+    /// Its sequence number in the persistence store; 0 when it is not persisted.
+    pub seq: u64,
 }
 
 /// A Will Message from CONNECT.

@@ -10,6 +10,7 @@
 //! when it leaves, so a reconnecting persistent client resumes where it stopped.
 
 use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
@@ -25,8 +26,9 @@ use super::packet::{QoS, Will};
 pub enum Pushed {
     /// Queued.
     Queued,
-    /// Queued, and the oldest queued delivery was dropped to make room.
-    DroppedOldest,
+    /// Queued, and the oldest queued delivery (of this store sequence number, 0 when not
+    /// persisted) was dropped to make room.
+    DroppedOldest(u64),
     /// Not queued: a QoS 0 message for an offline client.
     Skipped,
 }
@@ -43,6 +45,9 @@ pub struct Outbox {
     queue: Mutex<OutboxQueue>,
     ready: Notify,
     limit: usize,
+    /// The session outlives its connection (Session Expiry Interval above 0), so its QoS 1/2
+    /// deliveries are persisted when the broker persists.
+    durable: AtomicBool,
 }
 
 impl Outbox {
@@ -58,12 +63,28 @@ impl Outbox {
             }),
             ready: Notify::new(),
             limit: limit.max(1),
+            durable: AtomicBool::new(false),
         }
     }
 
     /// The client id of the session.
     pub fn client_id(&self) -> &str {
         &self.client_id
+    }
+
+    /// The client id of the session, shared.
+    pub fn id(&self) -> &ClientId {
+        &self.client_id
+    }
+
+    /// True when the session outlives its connection.
+    pub fn is_durable(&self) -> bool {
+        self.durable.load(Ordering::Relaxed)
+    }
+
+    /// Marks the session as outliving its connection, or not.
+    pub fn set_durable(&self, durable: bool) {
+        self.durable.store(durable, Ordering::Relaxed);
     }
 
     fn lock(&self) -> MutexGuard<'_, OutboxQueue> {
@@ -79,9 +100,9 @@ impl Outbox {
         }
         let mut dropped_so_far = None;
         if q.deliveries.len() >= self.limit {
-            q.deliveries.pop_front();
+            let oldest = q.deliveries.pop_front().map_or(0, |d| d.seq);
             q.dropped += 1;
-            dropped_so_far = Some(q.dropped);
+            dropped_so_far = Some((q.dropped, oldest));
         }
         q.deliveries.push_back(delivery);
         let online = q.online;
@@ -89,7 +110,7 @@ impl Outbox {
         self.ready.notify_one();
         match dropped_so_far {
             None => Pushed::Queued,
-            Some(total) => {
+            Some((total, oldest)) => {
                 // Logged on the first drop and then every thousandth, not on every message.
                 if total == 1 || total % 1000 == 0 {
                     warn!(
@@ -99,7 +120,7 @@ impl Outbox {
                         if online { "online" } else { "offline" },
                     );
                 }
-                Pushed::DroppedOldest
+                Pushed::DroppedOldest(oldest)
             }
         }
     }
@@ -246,6 +267,8 @@ pub struct Session {
     /// Cancels the session's will delay and expiry timers when the session is taken up again
     /// or ends, so that a client reconnecting often leaves no sleeping tasks behind.
     pub timers: CancellationToken,
+    /// The persistence store has a record of it (its changes are journaled).
+    pub stored: bool,
 }
 
 impl Session {
@@ -259,6 +282,7 @@ impl Session {
             generation: 0,
             pending_will: None,
             timers: CancellationToken::new(),
+            stored: false,
         }
     }
 }
@@ -281,6 +305,7 @@ mod tests {
             qos,
             retain: false,
             subscription_ids: Vec::new(),
+            seq: 0,
         }
     }
 

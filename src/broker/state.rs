@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use super::access::Access;
 use super::acl::Client;
-use super::packet::{ClientId, Delivery, Message, Will, NEVER_EXPIRES};
+use super::packet::{ClientId, Delivery, Message, QoS, Will, NEVER_EXPIRES};
+use super::persist::{Change, Journal, Snapshot};
 use super::retain::RetainStore;
 use super::router::{Options, Route, Router, Subscriber};
 use super::session::{ConnHandle, Outbox, Pushed, Session, SessionStore};
@@ -21,6 +22,8 @@ pub struct State {
     router: Router,
     retained: RetainStore,
     routes: Vec<Route>,
+    /// Where changes are journaled when the broker persists.
+    journal: Option<Journal>,
 }
 
 /// The outcome of [`State::claim_session`].
@@ -68,14 +71,63 @@ pub struct Subscribed {
 }
 
 impl State {
-    /// No sessions yet, under `access`.
-    pub fn new(access: Arc<Access>) -> Self {
+    /// No sessions yet, under `access`; changes go to `journal` when given.
+    pub fn new(access: Arc<Access>, journal: Option<Journal>) -> Self {
         State {
             access,
             sessions: HashMap::new(),
             router: Router::default(),
             retained: RetainStore::default(),
             routes: Vec::new(),
+            journal,
+        }
+    }
+
+    /// Takes in what the persistence store kept: retained messages, and sessions, offline,
+    /// with their subscriptions, deliveries and wills. Returns the timers each session
+    /// needs (its expiry, its will's delay), to start once the broker runs.
+    pub fn restore(&mut self, snapshot: Snapshot, queue_limit: usize) -> Vec<(ClientId, Released)> {
+        for message in &snapshot.retained {
+            self.retained.apply(message);
+        }
+        let mut timers = Vec::with_capacity(snapshot.sessions.len());
+        for stored in snapshot.sessions {
+            let id = stored.client_id;
+            let mut session = Session::new(id.clone(), queue_limit);
+            session.stored = true;
+            session.outbox.set_durable(true);
+            for delivery in stored.queued {
+                session.outbox.push(delivery);
+            }
+            session.store.inflight = stored.inflight.into();
+            session.store.incoming_qos2 = stored.incoming_qos2.into_iter().collect();
+            for (filter, options) in stored.subscriptions {
+                let (group, inner) = split(&filter);
+                let subscriber = Subscriber {
+                    options,
+                    outbox: session.outbox.clone(),
+                    username: stored.username.clone(),
+                };
+                self.router.subscribe(inner, group, &id, subscriber);
+                session.subscriptions.insert(filter);
+            }
+            let will_in = stored.will.as_ref().map(|(_, left)| *left);
+            session.pending_will = stored.will.map(|(will, _)| will);
+            let released = Released {
+                expires_in: stored.expires_in,
+                will_in,
+                generation: session.generation,
+                timers: session.timers.clone(),
+            };
+            self.sessions.insert(id.clone(), session);
+            timers.push((id, released));
+        }
+        timers
+    }
+
+    fn journal(&self, change: impl FnOnce() -> Change) {
+        if let Some(journal) = &self.journal {
+            journal.send(change());
         }
     }
 
@@ -99,6 +151,17 @@ impl State {
     pub fn publish(&mut self, message: &Message) -> Published {
         if message.retain {
             self.retained.apply(message);
+            // The broker's own `$SYS` counters are published afresh, not kept.
+            if !message.topic.starts_with("$SYS/") {
+                self.journal(|| match message.payload.is_empty() {
+                    true => Change::Unretain {
+                        topic: message.topic.clone(),
+                    },
+                    false => Change::Retain {
+                        message: message.clone(),
+                    },
+                });
+            }
         }
         self.router
             .route(&message.topic, message.origin.as_ref(), &mut self.routes);
@@ -124,8 +187,9 @@ impl State {
                 // [MQTT-3.3.1-12, MQTT-3.3.1-13] (always cleared for 3.1.1 [MQTT-3.3.1-9]).
                 retain: route.retain_as_published && message.retain,
                 subscription_ids: route.subscription_ids,
+                seq: 0,
             };
-            if route.outbox.push(delivery) == Pushed::DroppedOldest {
+            if let Pushed::DroppedOldest(_) = push(self.journal.as_ref(), &route.outbox, delivery) {
                 published.dropped += 1;
             }
         }
@@ -135,13 +199,15 @@ impl State {
     /// Takes the session of `client_id` for a new connection, creating it when needed. Clean
     /// Start discards any previous state [MQTT-3.1.2-4]; otherwise an existing session is
     /// resumed [MQTT-3.1.2-5]. A will still waiting for its delay is cancelled
-    /// [MQTT-3.1.3-9], or, when Clean Start ends its session, published now.
+    /// [MQTT-3.1.3-9], or, when Clean Start ends its session, published now. `expiry` is
+    /// the connection's Session Expiry Interval, `username` who it is.
     pub fn claim_session(
         &mut self,
         client_id: &ClientId,
         clean_start: bool,
         conn: ConnHandle,
         queue_limit: usize,
+        (expiry, username): (u32, Option<&str>),
     ) -> Claim {
         if let Some(holder) = self.sessions.get(client_id).and_then(|s| s.conn.clone()) {
             return Claim::Busy(holder);
@@ -165,6 +231,21 @@ impl State {
         session.conn = Some(conn);
         session.pending_will = None;
         session.outbox.set_online(true);
+        session.outbox.set_durable(expiry > 0);
+        // A session that lives only as long as its connection is not stored, unless an
+        // earlier connection stored it (its record must now say it ends with this one).
+        if let Some(journal) = self
+            .journal
+            .as_ref()
+            .filter(|_| expiry > 0 || session.stored)
+        {
+            session.stored = true;
+            journal.send(Change::SessionUp {
+                client: client_id.clone(),
+                expiry,
+                username: username.map(Arc::from),
+            });
+        }
         Claim::Claimed {
             outbox: session.outbox.clone(),
             store: std::mem::take(&mut session.store),
@@ -200,6 +281,15 @@ impl State {
         session.timers = CancellationToken::new();
         session.outbox.set_online(false);
         let will_in = will.as_ref().map(|w| w.delay);
+        if session.stored {
+            if let Some(journal) = &self.journal {
+                journal.send(Change::SessionDown {
+                    client: client_id.clone(),
+                    expiry,
+                    will: will.clone(),
+                });
+            }
+        }
         session.pending_will = will;
         Released {
             expires_in: (expiry != NEVER_EXPIRES).then_some(expiry),
@@ -226,7 +316,13 @@ impl State {
         if session.generation != generation || session.conn.is_some() {
             return None;
         }
-        session.pending_will.take()
+        let will = session.pending_will.take()?;
+        if session.stored {
+            self.journal(|| Change::WillGone {
+                client: client_id.clone(),
+            });
+        }
+        Some(will)
     }
 
     /// Forgets connection `conn_id` as the holder of `client_id`'s session without its state
@@ -243,6 +339,11 @@ impl State {
     fn discard_session(&mut self, client_id: &ClientId) -> Option<Box<Will>> {
         let session = self.sessions.remove(client_id)?;
         session.timers.cancel();
+        if session.stored {
+            self.journal(|| Change::SessionEnd {
+                client: client_id.clone(),
+            });
+        }
         for filter in &session.subscriptions {
             let (group, inner) = split(filter);
             self.router.unsubscribe(inner, group, client_id);
@@ -267,6 +368,15 @@ impl State {
         };
         let outbox = session.outbox.clone();
         session.subscriptions.insert(filter.to_owned());
+        if session.stored && outbox.is_durable() {
+            if let Some(journal) = &self.journal {
+                journal.send(Change::Subscribe {
+                    client: client_id.clone(),
+                    filter: filter.to_owned(),
+                    options,
+                });
+            }
+        }
         let (group, inner) = split(filter);
         let subscriber = Subscriber {
             options,
@@ -290,12 +400,14 @@ impl State {
                 if !self.access.may_read(reader, &message.topic) {
                     continue;
                 }
-                outbox.push(Delivery {
+                let delivery = Delivery {
                     message: message.clone(),
                     qos: message.qos.min(options.qos),
                     retain: true,
                     subscription_ids: options.id.into_iter().collect(),
-                });
+                    seq: 0,
+                };
+                push(self.journal.as_ref(), &outbox, delivery);
             }
         }
         Subscribed { existed }
@@ -305,6 +417,14 @@ impl State {
     pub fn unsubscribe(&mut self, client_id: &ClientId, filter: &str) -> bool {
         if let Some(session) = self.sessions.get_mut(client_id) {
             session.subscriptions.remove(filter);
+            if session.stored {
+                if let Some(journal) = &self.journal {
+                    journal.send(Change::Unsubscribe {
+                        client: client_id.clone(),
+                        filter: filter.to_owned(),
+                    });
+                }
+            }
         }
         let (group, inner) = split(filter);
         self.router.unsubscribe(inner, group, client_id)
@@ -328,6 +448,25 @@ impl State {
         self.retained.remove_expired();
         self.retained.count()
     }
+}
+
+/// Queues a delivery in `outbox`, journaling it first when it is to be persisted (QoS 1/2,
+/// for a session that outlives its connection): journaled before it can be taken from the
+/// outbox, so that its sending is journaled after it.
+fn push(journal: Option<&Journal>, outbox: &Outbox, mut delivery: Delivery) -> Pushed {
+    let persisted = journal.filter(|_| delivery.qos != QoS::AtMostOnce && outbox.is_durable());
+    if let Some(journal) = persisted {
+        delivery.seq = journal.next_seq();
+        journal.send(Change::Enqueue {
+            client: outbox.id().clone(),
+            delivery: delivery.clone(),
+        });
+    }
+    let pushed = outbox.push(delivery);
+    if let (Some(journal), Pushed::DroppedOldest(seq @ 1..)) = (journal, &pushed) {
+        journal.send(Change::Done { seq: *seq });
+    }
+    pushed
 }
 
 /// A stored filter as (share group, filter proper); filters reach here validated.

@@ -2,6 +2,7 @@
 
 use std::io::{self, BufRead, IsTerminal};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -118,6 +119,65 @@ pub fn resolve(args: &BrokerRunArgs, file: Option<&ConfigFile>) -> Result<Broker
         },
         ..BrokerConfig::default()
     })
+}
+
+/// The name of the store file in the persistence directory, unless `persistence_file`
+/// names another.
+const STORE_FILE: &str = "mqttkit.db";
+
+/// Where and how the broker persists, from `--persistence DIR` (which wins) or the file's
+/// `persistence true` with `persistence_location` and `persistence_file`; `None` keeps
+/// everything in memory.
+pub fn resolve_persistence(
+    args: &BrokerRunArgs,
+    file: Option<&ConfigFile>,
+) -> Result<Option<broker::PersistConfig>> {
+    let empty = ConfigFile::default();
+    let f = file.unwrap_or(&empty);
+    let dir = match (&args.persistence, f.persistence) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(true)) => f
+            .persistence_location
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(".")),
+        (None, _) => {
+            if args.persistence_sync || args.autosave_interval.is_some() {
+                return Err(usage(
+                    "--persistence-sync and --autosave-interval need --persistence DIR (or `persistence true` in the configuration file)",
+                ));
+            }
+            return Ok(None);
+        }
+    };
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "persistence directory {} does not exist (create it first)",
+            dir.display()
+        )));
+    }
+    let name = f
+        .persistence_file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(STORE_FILE));
+    let durability = if args.persistence_sync {
+        broker::Durability::Sync
+    } else {
+        let every = args
+            .autosave_interval
+            .or(f.autosave_interval.map(Duration::from_secs))
+            .unwrap_or(Duration::from_secs(1));
+        // 0 (mosquitto: no autosave) commits at shutdown only.
+        let every = if every.is_zero() {
+            Duration::from_secs(u64::from(u32::MAX))
+        } else {
+            every
+        };
+        broker::Durability::Autosave(every)
+    };
+    Ok(Some(broker::PersistConfig {
+        path: dir.join(name),
+        durability,
+    }))
 }
 
 fn uses_identity(file: &ConfigFile) -> bool {
@@ -281,9 +341,16 @@ fn listening_line(addr: SocketAddr, transport: &Transport) -> String {
 fn serve(args: BrokerRunArgs) -> Result<()> {
     let file = read_config(&args)?;
     let config = resolve(&args, file.as_ref())?;
+    let persistence = resolve_persistence(&args, file.as_ref())?;
     let plans = match &file {
         Some(file) => file_listeners(file)?,
         None => resolve_listeners(&args)?,
+    };
+    // The store is read before any socket opens: a store that cannot be used stops the
+    // broker before it says it listens.
+    let broker = match &persistence {
+        Some(persist) => broker::Broker::open(config, persist)?,
+        None => broker::Broker::new(config),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -306,7 +373,6 @@ fn serve(args: BrokerRunArgs) -> Result<()> {
             // broker.
             let _ = output::print_line(&line);
         }
-        let broker = broker::Broker::new(config);
         reload_on_sighup(&broker)?;
         broker
             .run_listeners(listeners, crate::shutdown::signal())
