@@ -19,7 +19,8 @@
 //! Throughput options (defaults): `--publishers 1`, `--subscribers 1`, `--qos 0`, `--size 64`,
 //! `--messages 1000000`, `--window 100` (unacknowledged QoS 1 publishes per publisher),
 //! `--batch 64` (packets per write), `--timeout 60` (seconds in all) and `--stall 5` (seconds
-//! without a delivery before giving up). Publisher `i` publishes on `bench/i`. Each subscriber
+//! without a delivery before giving up), `--persistent 0|1` (1: subscribers keep a session
+//! that outlives the connection, which a persisting broker stores). Publisher `i` publishes on `bench/i`. Each subscriber
 //! expects all M messages; `messages_received` is the sum over subscribers, and `seconds` runs
 //! from the first publish to the last delivery.
 //!
@@ -142,20 +143,32 @@ impl Proto {
         }
     }
 
-    /// CONNECT with clean session / clean start and no properties.
-    fn write_connect(self, out: &mut BytesMut, client_id: String, keep_alive: u16) -> Result<()> {
+    /// CONNECT with clean session / clean start and no properties; `persistent`: a session
+    /// that outlives the connection (3.1.1 Clean Session 0, MQTT 5 Session Expiry "never").
+    fn write_connect(
+        self,
+        out: &mut BytesMut,
+        client_id: String,
+        keep_alive: u16,
+        persistent: bool,
+    ) -> Result<()> {
         match self {
             Proto::V4 => {
                 let mut connect = v4::Connect::new(client_id);
                 connect.keep_alive = keep_alive;
+                connect.clean_session = !persistent;
                 v4::Packet::Connect(connect).write(out, MAX_PACKET)?;
             }
             Proto::V5 => {
+                let properties = persistent.then(|| v5::ConnectProperties {
+                    session_expiry_interval: Some(u32::MAX),
+                    ..v5::ConnectProperties::new()
+                });
                 let connect = v5::Connect {
                     keep_alive,
                     client_id,
                     clean_start: true,
-                    properties: None,
+                    properties,
                 };
                 v5::Packet::Connect(connect, None, None).write(out, Self::max())?;
             }
@@ -322,17 +335,19 @@ struct Connected {
     receive_max: Option<u16>,
 }
 
-/// Connects, sends CONNECT (clean session) and waits for a successful CONNACK.
+/// Connects, sends CONNECT (a persistent session or a clean one) and waits for a successful
+/// CONNACK.
 async fn connect(
     proto: Proto,
     addr: &str,
     client_id: String,
     keep_alive: u16,
+    persistent: bool,
 ) -> Result<Connected> {
     let mut stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let mut buf = BytesMut::new();
-    proto.write_connect(&mut buf, client_id, keep_alive)?;
+    proto.write_connect(&mut buf, client_id, keep_alive, persistent)?;
     stream.write_all(&buf).await?;
     buf.clear();
     match read_packet(proto, &mut stream, &mut buf).await? {
@@ -372,6 +387,7 @@ async fn throughput(o: Opts) -> Result<()> {
     let batch: usize = o.get("batch", 64)?;
     let timeout = Duration::from_secs_f64(o.get("timeout", 60.0)?);
     let stall = Duration::from_secs_f64(o.get("stall", 5.0)?);
+    let persistent = o.get("persistent", 0u8)? == 1;
     if publishers == 0 || batch == 0 || window == 0 {
         return Err("--publishers, --batch and --window must be positive".into());
     }
@@ -383,7 +399,7 @@ async fn throughput(o: Opts) -> Result<()> {
             mut stream,
             mut buf,
             ..
-        } = connect(proto, &addr, format!("bench-sub-{i}"), 600).await?;
+        } = connect(proto, &addr, format!("bench-sub-{i}"), 600, persistent).await?;
         let mut out = BytesMut::new();
         // pkid 1: 0 is malformed [MQTT-2.3.1-1]
         proto.write_subscribe(&mut out, "bench/#", qos, 1)?;
@@ -401,7 +417,7 @@ async fn throughput(o: Opts) -> Result<()> {
     let start_line = Arc::new(Barrier::new(publishers as usize + 1));
     let mut pubs = Vec::new();
     for i in 0..publishers {
-        let c = connect(proto, &addr, format!("bench-pub-{i}"), 600).await?;
+        let c = connect(proto, &addr, format!("bench-pub-{i}"), 600, false).await?;
         let count = messages / publishers + u64::from(i < messages % publishers);
         let job = PublishJob {
             proto,
@@ -590,9 +606,15 @@ async fn idle(o: Opts) -> Result<()> {
     let hold: f64 = o.get("hold", 0.0)?;
     let mut held = Vec::with_capacity(connections);
     for i in 0..connections {
-        let c = connect(proto, &addr, format!("idle-{}-{i}", std::process::id()), 0)
-            .await
-            .map_err(|e| format!("connection {i}: {e}"))?;
+        let c = connect(
+            proto,
+            &addr,
+            format!("idle-{}-{i}", std::process::id()),
+            0,
+            false,
+        )
+        .await
+        .map_err(|e| format!("connection {i}: {e}"))?;
         held.push(c.stream);
     }
     println!("ready");
