@@ -1111,7 +1111,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__broker)
-            opts="-c -p -v -h -V --config-file --lenient --bind --port --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --allow-anonymous --password-file --acl-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --sys-interval --persistence --persistence-sync --autosave-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
+            opts="-c -p -v -h -V --config-file --lenient --bind --port --verbose --tls-port --ws-port --wss-port --cert --key --cafile --require-certificate --use-identity-as-username --allow-anonymous --password-file --acl-file --max-packet-size --max-connections --max-keepalive --receive-maximum --topic-alias-maximum --max-inflight --max-queued --slow-consumer-timeout --sys-interval --persistence --persistence-sync --autosave-interval --fault-drop-after --fault-refuse-connect --fault-refuse-subscribe --color --help --version passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1198,6 +1198,10 @@ _mqttkit() {
                     return 0
                     ;;
                 --max-queued)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --slow-consumer-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -310,6 +310,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand --topic-alias-maximum 'Topic Alias Maximum announced to MQTT 5 clients (0: no topic aliases from clients)'
             cand --max-inflight 'QoS 1/2 messages in flight to one client before further ones wait in its queue [default: 20]'
             cand --max-queued 'Messages queued per client (online behind the in-flight window, or offline with a persistent session); when full the oldest is dropped, counted and logged [default: 1000]'
+            cand --slow-consumer-timeout 'Flow control: while a connected subscriber''s queue is over half of --max-queued, the broker stops reading from the clients publishing to it, until it is down to a quarter; a subscriber that holds them back longer than this is treated as stuck (its oldest messages are dropped when its queue is full, counted) and no longer slows anyone down. 0 turns flow control off [default: 5s]'
             cand --sys-interval 'How often to publish the `$SYS/broker/…` counters (0 turns them off) [default: 10s]'
             cand --persistence 'Keep sessions, subscriptions, queued and in-flight QoS 1/2 messages, QoS 2 state, retained messages and delayed wills in DIR/mqttkit.db across restarts (mosquitto''s `persistence true` with `persistence_location DIR`)'
             cand --autosave-interval 'Without --persistence-sync: how often changes are committed to the store; `kill -9` loses at most this much (mosquitto''s `autosave_interval`) [default: 1s]'

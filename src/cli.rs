@@ -956,6 +956,14 @@ pub struct BrokerRunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_queued: Option<u32>,
 
+    /// Flow control: while a connected subscriber's queue is over half of --max-queued, the
+    /// broker stops reading from the clients publishing to it, until it is down to a quarter;
+    /// a subscriber that holds them back longer than this is treated as stuck (its oldest
+    /// messages are dropped when its queue is full, counted) and no longer slows anyone
+    /// down. 0 turns flow control off [default: 5s].
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub slow_consumer_timeout: Option<Duration>,
+
     /// How often to publish the `$SYS/broker/…` counters (0 turns them off) [default: 10s].
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub sys_interval: Option<Duration>,

@@ -320,7 +320,7 @@ where
             &client_id,
             connect.clean_start,
             handle.clone(),
-            broker.config.max_queued,
+            broker.config.queue_limits(),
             (connect.session_expiry, username.as_deref()),
         );
         match claim {

@@ -298,6 +298,8 @@ pub(super) struct Connection<S> {
     scratch: Vec<Delivery>,
     /// Acknowledgements in the write buffer wait for the persistence store's commit.
     pub awaiting_disk: bool,
+    /// A congested session the last PUBLISH was queued for: reading waits for it.
+    pub congested: Option<Arc<Outbox>>,
 }
 
 /// Serves one connection until it ends. `over_limit`: the broker is at its connection limit.
@@ -363,6 +365,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             packets_received: 1,
             scratch: Vec::new(),
             awaiting_disk: false,
+            congested: None,
         };
         conn.resend_inflight();
         conn
@@ -602,6 +605,34 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         );
     }
 
+    /// Stops reading from this client while `congested` (a session its messages go to) is
+    /// congested, until it drains or its slow-consumer timeout passes; the client's own
+    /// deliveries keep flowing meanwhile. Its silence while held back does not count against
+    /// its keep-alive.
+    async fn hold_back(&mut self, congested: Arc<Outbox>) -> Result<(), End> {
+        if Arc::ptr_eq(&congested, &self.outbox) {
+            return Ok(());
+        }
+        let (kick, shutdown) = (self.kick.clone(), self.broker.shutdown.clone());
+        let own = self.outbox.clone();
+        while let Some(until) = congested.congested_until() {
+            tokio::select! {
+                () = congested.eased() => {}
+                () = time::sleep_until(until) => {}
+                () = own.ready() => {
+                    while self.pump_outbox() {
+                        self.flush().await?;
+                    }
+                    self.flush().await?;
+                }
+                () = kick.cancelled() => return Err(End::TakenOver),
+                () = shutdown.cancelled() => return Err(End::Shutdown),
+            }
+        }
+        self.last_received = Instant::now();
+        Ok(())
+    }
+
     async fn run(&mut self) -> End {
         let kick = self.kick.clone();
         let shutdown = self.broker.shutdown.clone();
@@ -623,6 +654,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                             let _ = self.flush().await;
                             return end;
                         }
+                        if self.congested.is_some() {
+                            // Flow control: the rest waits until the subscriber catches up.
+                            break;
+                        }
                         if self
                             .broker
                             .config
@@ -640,6 +675,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
             let more = self.pump_outbox();
             if let Err(end) = self.flush().await {
                 return end;
+            }
+            if let Some(congested) = self.congested.take() {
+                if let Err(end) = self.hold_back(congested).await {
+                    return end;
+                }
+                continue;
             }
             if more {
                 continue;

@@ -177,6 +177,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
         let published = state.publish(&message);
         drop(state);
         Stats::add(&self.broker.stats.messages_dropped, published.dropped);
+        self.congested = published.congested;
         let code = if published.matched == 0 {
             reason::NO_MATCHING_SUBSCRIBERS
         } else {

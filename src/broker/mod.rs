@@ -93,6 +93,9 @@ pub struct BrokerConfig {
     pub max_keepalive: u16,
     /// Deliveries queued per session.
     pub max_queued: usize,
+    /// How long a congested subscriber may hold its publishers back before it counts as
+    /// stuck (`None`: publishers are never held back; a full queue drops its oldest).
+    pub slow_consumer_timeout: Option<Duration>,
     /// Largest PUBLISH payload accepted (mosquitto's `message_size_limit`; `None`: no limit).
     pub message_size_limit: Option<usize>,
     /// How often to publish `$SYS` counters; `None` turns them off.
@@ -115,6 +118,7 @@ impl Default for BrokerConfig {
             topic_alias_maximum: 10,
             max_keepalive: 60,
             max_queued: 1000,
+            slow_consumer_timeout: Some(Duration::from_secs(5)),
             message_size_limit: None,
             sys_interval: Some(Duration::from_secs(10)),
             connect_timeout: Duration::from_secs(10),
@@ -123,6 +127,16 @@ impl Default for BrokerConfig {
                 ..AuthConfig::default()
             },
             faults: Faults::default(),
+        }
+    }
+}
+
+impl BrokerConfig {
+    /// The bounds of each session's queue.
+    pub fn queue_limits(&self) -> session::QueueLimits {
+        session::QueueLimits {
+            limit: self.max_queued,
+            slow_consumer_timeout: self.slow_consumer_timeout,
         }
     }
 }
@@ -187,7 +201,7 @@ impl Broker {
     pub fn open(config: BrokerConfig, persist: &PersistConfig) -> Result<Arc<Self>, StoreError> {
         let (journal, snapshot) = persist::open(persist)?;
         let broker = Self::build(config, Some(journal));
-        let timers = broker.state().restore(snapshot, broker.config.max_queued);
+        let timers = broker.state().restore(snapshot, broker.config.queue_limits());
         info!(
             "{}: {} sessions and {} retained messages restored",
             persist.path.display(),

@@ -285,7 +285,10 @@ mod tests {
     fn subscriber(qos: QoS) -> Subscriber {
         Subscriber {
             options: options(qos),
-            outbox: Arc::new(Outbox::new("t".into(), 10)),
+            outbox: Arc::new(Outbox::new(
+                "t".into(),
+                super::super::session::QueueLimits::dropping(10),
+            )),
             username: None,
         }
     }
@@ -330,7 +333,10 @@ mod tests {
     fn overlapping_subscriptions_give_one_route_at_highest_qos() {
         let mut router = Router::default();
         let id = ClientId::from("c");
-        let outbox = Arc::new(Outbox::new("t".into(), 10));
+        let outbox = Arc::new(Outbox::new(
+            "t".into(),
+            super::super::session::QueueLimits::dropping(10),
+        ));
         for (filter, qos) in [
             ("a/#", QoS::AtMostOnce),
             ("a/+", QoS::ExactlyOnce),
@@ -370,7 +376,10 @@ mod tests {
     fn overlapping_subscriptions_carry_every_identifier_mqtt_3_3_4_3() {
         let mut router = Router::default();
         let id = ClientId::from("c");
-        let outbox = Arc::new(Outbox::new("c".into(), 10));
+        let outbox = Arc::new(Outbox::new(
+            "c".into(),
+            super::super::session::QueueLimits::dropping(10),
+        ));
         for (filter, sub_id) in [("a/#", 7), ("a/+", 3)] {
             let mut options = options(QoS::AtLeastOnce);
             options.id = Some(sub_id);

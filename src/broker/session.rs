@@ -5,6 +5,13 @@
 //! full the oldest delivery is dropped and counted. While the client is offline only QoS 1/2
 //! deliveries are queued (for a persistent session) [MQTT-3.1.2-5].
 //!
+//! Flow control: while an online session's queue is above its high-water mark (half its
+//! limit) it is *congested*, and the connections publishing into it stop reading until it
+//! is back under its low-water mark (a quarter), so a subscriber slower than its publishers
+//! slows them down instead of losing what they were told was received. A session that stays
+//! congested for the slow-consumer timeout is *stuck*: it holds no one back any more, and
+//! its own queue drops its oldest deliveries when full (counted), until it drains.
+//!
 //! The [`SessionStore`] (in-flight messages, QoS 2 packet ids received, the packet id counter)
 //! belongs to the connection while the client is online and goes back into the [`Session`]
 //! when it leaves, so a reconnecting persistent client resumes where it stopped.
@@ -13,19 +20,43 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use std::time::Duration;
+
 use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 pub use super::packet::{ClientId, Delivery, Message};
 use super::packet::{QoS, Will};
+
+/// How a session's queue bounds what waits in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueLimits {
+    /// Deliveries queued at most; when full the oldest is dropped.
+    pub limit: usize,
+    /// How long a congested online session may hold its publishers back before it counts
+    /// as stuck; `None`: never held back (the oldest are dropped when full, as before).
+    pub slow_consumer_timeout: Option<Duration>,
+}
+
+impl QueueLimits {
+    /// At most `limit` deliveries, without flow control.
+    pub fn dropping(limit: usize) -> Self {
+        QueueLimits {
+            limit,
+            slow_consumer_timeout: None,
+        }
+    }
+}
 
 /// What became of a pushed delivery.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Pushed {
     /// Queued.
     Queued,
+    /// Queued, and the session is congested: its publishers should wait for it.
+    Congested,
     /// Queued, and the oldest queued delivery (of this store sequence number, 0 when not
     /// persisted) was dropped to make room.
     DroppedOldest(u64),
@@ -37,6 +68,10 @@ struct OutboxQueue {
     deliveries: VecDeque<Delivery>,
     online: bool,
     dropped: u64,
+    /// Since when the queue has been above its high-water mark (online only).
+    congested_since: Option<Instant>,
+    /// The slow-consumer timeout passed while congested (logged once).
+    stuck: bool,
 }
 
 /// The bounded queue of deliveries for one session.
@@ -44,25 +79,31 @@ pub struct Outbox {
     client_id: ClientId,
     queue: Mutex<OutboxQueue>,
     ready: Notify,
+    /// Woken when a congested queue drains under its low-water mark, or goes offline.
+    space: Notify,
     limit: usize,
+    slow_consumer_timeout: Option<Duration>,
     /// The session outlives its connection (Session Expiry Interval above 0), so its QoS 1/2
     /// deliveries are persisted when the broker persists.
     durable: AtomicBool,
 }
 
 impl Outbox {
-    /// An empty outbox for an offline session of `client_id`, holding at most `limit`
-    /// deliveries.
-    pub fn new(client_id: ClientId, limit: usize) -> Self {
+    /// An empty outbox for an offline session of `client_id`, within `limits`.
+    pub fn new(client_id: ClientId, limits: QueueLimits) -> Self {
         Outbox {
             client_id,
             queue: Mutex::new(OutboxQueue {
                 deliveries: VecDeque::new(),
                 online: false,
                 dropped: 0,
+                congested_since: None,
+                stuck: false,
             }),
             ready: Notify::new(),
-            limit: limit.max(1),
+            space: Notify::new(),
+            limit: limits.limit.max(1),
+            slow_consumer_timeout: limits.slow_consumer_timeout,
             durable: AtomicBool::new(false),
         }
     }
@@ -106,9 +147,11 @@ impl Outbox {
         }
         q.deliveries.push_back(delivery);
         let online = q.online;
+        let congested = self.note_congestion(&mut q);
         drop(q);
         self.ready.notify_one();
         match dropped_so_far {
+            None if congested => Pushed::Congested,
             None => Pushed::Queued,
             Some((total, oldest)) => {
                 // Logged on the first drop and then every thousandth, not on every message.
@@ -125,6 +168,79 @@ impl Outbox {
         }
     }
 
+    fn high_water(&self) -> usize {
+        (self.limit / 2).max(1)
+    }
+
+    fn low_water(&self) -> usize {
+        self.limit / 4
+    }
+
+    /// Whether the queue, just pushed to, holds its publishers back: online, above its
+    /// high-water mark, and not stuck.
+    fn note_congestion(&self, q: &mut OutboxQueue) -> bool {
+        let Some(timeout) = self.slow_consumer_timeout else {
+            return false;
+        };
+        if !q.online || q.deliveries.len() < self.high_water() {
+            return false;
+        }
+        let since = *q.congested_since.get_or_insert_with(Instant::now);
+        if q.stuck {
+            return false;
+        }
+        if since.elapsed() >= timeout {
+            q.stuck = true;
+            info!(
+                "{}: a slow consumer: its queue stayed over {} messages for {timeout:?}; publishers no longer wait for it, and its oldest messages are dropped when its queue is full",
+                self.client_id,
+                self.high_water()
+            );
+            self.space.notify_waiters();
+            return false;
+        }
+        true
+    }
+
+    /// Ends congestion once the queue is under its low-water mark (or offline), waking the
+    /// publishers waiting for it.
+    fn ease(&self, q: &mut OutboxQueue) {
+        if q.congested_since.is_some() && (!q.online || q.deliveries.len() <= self.low_water()) {
+            if q.stuck {
+                info!("{}: caught up again", self.client_id);
+            }
+            q.congested_since = None;
+            q.stuck = false;
+            self.space.notify_waiters();
+        }
+    }
+
+    /// When a publisher that found this queue congested stops waiting for it (the
+    /// slow-consumer timeout); `None` when it need not wait at all.
+    pub fn congested_until(&self) -> Option<Instant> {
+        let mut q = self.lock();
+        let since = q.congested_since.filter(|_| !q.stuck && q.online)?;
+        let until = since + self.slow_consumer_timeout?;
+        if Instant::now() < until {
+            return Some(until);
+        }
+        // Its time is up while every publisher waits (so nothing is pushed to notice).
+        self.note_congestion(&mut q);
+        None
+    }
+
+    /// Waits until the queue's congestion may have ended (poll [`Self::congested_until`]
+    /// after). Registered before the check, so no wake-up is missed.
+    pub async fn eased(&self) {
+        let notified = self.space.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.congested_until().is_none() {
+            return;
+        }
+        notified.await;
+    }
+
     /// True while a connection holds the session.
     pub fn is_online(&self) -> bool {
         self.lock().online
@@ -132,7 +248,10 @@ impl Outbox {
 
     /// Marks the session online (QoS 0 deliveries are queued too) or offline.
     pub fn set_online(&self, online: bool) {
-        self.lock().online = online;
+        let mut q = self.lock();
+        q.online = online;
+        self.ease(&mut q);
+        drop(q);
         if online {
             self.ready.notify_one();
         }
@@ -157,10 +276,14 @@ impl Outbox {
                 }
                 Some(d) if d.qos == QoS::AtMostOnce => {}
                 Some(_) if window > 0 => window -= 1,
-                _ => return false,
+                _ => {
+                    self.ease(&mut q);
+                    return false;
+                }
             }
             out.extend(q.deliveries.pop_front());
         }
+        self.ease(&mut q);
         q.deliveries
             .front()
             .is_some_and(|d| d.qos == QoS::AtMostOnce || window > 0)
@@ -273,9 +396,9 @@ pub struct Session {
 
 impl Session {
     /// A fresh, offline session.
-    pub fn new(client_id: ClientId, queue_limit: usize) -> Self {
+    pub fn new(client_id: ClientId, limits: QueueLimits) -> Self {
         Session {
-            outbox: Arc::new(Outbox::new(client_id, queue_limit)),
+            outbox: Arc::new(Outbox::new(client_id, limits)),
             subscriptions: HashSet::new(),
             store: SessionStore::default(),
             conn: None,
@@ -311,7 +434,7 @@ mod tests {
 
     #[test]
     fn offline_outbox_keeps_only_qos1_and_2_mqtt_3_1_2_5() {
-        let outbox = Outbox::new("t".into(), 10);
+        let outbox = Outbox::new("t".into(), QueueLimits::dropping(10));
         assert_eq!(outbox.push(delivery(QoS::AtMostOnce)), Pushed::Skipped);
         assert_eq!(outbox.push(delivery(QoS::AtLeastOnce)), Pushed::Queued);
         outbox.set_online(true);
@@ -321,7 +444,7 @@ mod tests {
 
     #[test]
     fn full_outbox_drops_the_oldest_and_counts() {
-        let outbox = Outbox::new("t".into(), 2);
+        let outbox = Outbox::new("t".into(), QueueLimits::dropping(2));
         outbox.set_online(true);
         for _ in 0..3 {
             outbox.push(delivery(QoS::AtLeastOnce));
@@ -332,7 +455,7 @@ mod tests {
 
     #[test]
     fn drain_respects_the_inflight_window_but_not_for_qos0() {
-        let outbox = Outbox::new("t".into(), 10);
+        let outbox = Outbox::new("t".into(), QueueLimits::dropping(10));
         outbox.set_online(true);
         for qos in [
             QoS::AtLeastOnce,

@@ -11,7 +11,7 @@ use super::packet::{ClientId, Delivery, Message, QoS, Will, NEVER_EXPIRES};
 use super::persist::{Change, Journal, Snapshot};
 use super::retain::RetainStore;
 use super::router::{Options, Route, Router, Subscriber};
-use super::session::{ConnHandle, Outbox, Pushed, Session, SessionStore};
+use super::session::{ConnHandle, Outbox, Pushed, QueueLimits, Session, SessionStore};
 use crate::topic;
 use tokio_util::sync::CancellationToken;
 
@@ -42,12 +42,15 @@ pub enum Claim {
 }
 
 /// What [`State::publish`] did with a message.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Default)]
 pub struct Published {
     /// Sessions it was queued for (0: "no matching subscribers").
     pub matched: usize,
     /// Deliveries that pushed an older one out of a full queue.
     pub dropped: u64,
+    /// A session it was queued for that is congested: the publisher waits for it (flow
+    /// control; see `session.rs`).
+    pub congested: Option<Arc<Outbox>>,
 }
 
 /// What a session left behind when its connection ended: the timers to start.
@@ -86,14 +89,18 @@ impl State {
     /// Takes in what the persistence store kept: retained messages, and sessions, offline,
     /// with their subscriptions, deliveries and wills. Returns the timers each session
     /// needs (its expiry, its will's delay), to start once the broker runs.
-    pub fn restore(&mut self, snapshot: Snapshot, queue_limit: usize) -> Vec<(ClientId, Released)> {
+    pub fn restore(
+        &mut self,
+        snapshot: Snapshot,
+        limits: QueueLimits,
+    ) -> Vec<(ClientId, Released)> {
         for message in &snapshot.retained {
             self.retained.apply(message);
         }
         let mut timers = Vec::with_capacity(snapshot.sessions.len());
         for stored in snapshot.sessions {
             let id = stored.client_id;
-            let mut session = Session::new(id.clone(), queue_limit);
+            let mut session = Session::new(id.clone(), limits);
             session.stored = true;
             session.outbox.set_durable(true);
             for delivery in stored.queued {
@@ -177,7 +184,7 @@ impl State {
         }
         let mut published = Published {
             matched: self.routes.len(),
-            dropped: 0,
+            ..Published::default()
         };
         for route in self.routes.drain(..) {
             let delivery = Delivery {
@@ -189,8 +196,12 @@ impl State {
                 subscription_ids: route.subscription_ids,
                 seq: 0,
             };
-            if let Pushed::DroppedOldest(_) = push(self.journal.as_ref(), &route.outbox, delivery) {
-                published.dropped += 1;
+            match push(self.journal.as_ref(), &route.outbox, delivery) {
+                Pushed::DroppedOldest(_) => published.dropped += 1,
+                Pushed::Congested if published.congested.is_none() => {
+                    published.congested = Some(route.outbox.clone());
+                }
+                _ => {}
             }
         }
         published
@@ -206,7 +217,7 @@ impl State {
         client_id: &ClientId,
         clean_start: bool,
         conn: ConnHandle,
-        queue_limit: usize,
+        limits: QueueLimits,
         (expiry, username): (u32, Option<&str>),
     ) -> Claim {
         if let Some(holder) = self.sessions.get(client_id).and_then(|s| s.conn.clone()) {
@@ -223,7 +234,7 @@ impl State {
         let session = self
             .sessions
             .entry(client_id.clone())
-            .or_insert_with(|| Session::new(client_id.clone(), queue_limit));
+            .or_insert_with(|| Session::new(client_id.clone(), limits));
         // The connection id, never reused, marks this holder: a timer left by an earlier
         // session of the same client id (ended by Clean Start) must not fire on this one.
         session.generation = conn.id;

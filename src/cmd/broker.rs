@@ -101,6 +101,11 @@ pub fn resolve(args: &BrokerRunArgs, file: Option<&ConfigFile>) -> Result<Broker
         topic_alias_maximum: args.topic_alias_maximum,
         max_keepalive: args.max_keepalive.or(f.max_keepalive).unwrap_or(60),
         max_queued: max_queued as usize,
+        slow_consumer_timeout: match args.slow_consumer_timeout {
+            Some(t) if t.is_zero() => None,
+            Some(t) => Some(t),
+            None => Some(Duration::from_secs(5)),
+        },
         message_size_limit: f.message_size_limit.filter(|&n| n > 0).map(|n| n as usize),
         sys_interval: (!sys_interval.is_zero()).then_some(sys_interval),
         auth: AuthConfig {
