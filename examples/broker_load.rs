@@ -22,7 +22,9 @@
 //! without a delivery before giving up), `--persistent 0|1` (1: subscribers keep a session
 //! that outlives the connection, which a persisting broker stores). Publisher `i` publishes on `bench/i`. Each subscriber
 //! expects all M messages; `messages_received` is the sum over subscribers, and `seconds` runs
-//! from the first publish to the last delivery.
+//! from the first publish to the last delivery; `publish_seconds` until every publisher is
+//! done (at QoS 1: every publish acknowledged), and `publish_rate` is the messages sent per
+//! second of it. `--subscribers 0` measures publishing alone (for a peer subscriber).
 //!
 //! Both modes take `--protocol 4|5` (default 4: MQTT 3.1.1). At 5 the generator sends the same
 //! packets in MQTT 5 form (clean start, no properties), and a QoS 1 publisher keeps at most
@@ -447,6 +449,9 @@ async fn throughput(o: Opts) -> Result<()> {
         sent += n;
         open.push(writer);
     }
+    // Every publisher is done (at QoS 1: every publish acknowledged).
+    let publish_seconds = start.elapsed().as_secs_f64();
+    let publish_rate = sent as f64 / publish_seconds.max(1e-9);
     let mut received = 0;
     let mut last = start;
     for s in subs {
@@ -463,7 +468,7 @@ async fn throughput(o: Opts) -> Result<()> {
     };
     let protocol = proto.number();
     println!(
-        "{{\"mode\":\"throughput\",\"protocol\":{protocol},\"qos\":{qos_n},\"publishers\":{publishers},\"subscribers\":{subscribers},\"size\":{size},\"messages_sent\":{sent},\"messages_received\":{received},\"seconds\":{seconds:.4},\"rate\":{rate:.0}}}"
+        "{{\"mode\":\"throughput\",\"protocol\":{protocol},\"qos\":{qos_n},\"publishers\":{publishers},\"subscribers\":{subscribers},\"size\":{size},\"messages_sent\":{sent},\"messages_received\":{received},\"seconds\":{seconds:.4},\"rate\":{rate:.0},\"publish_seconds\":{publish_seconds:.4},\"publish_rate\":{publish_rate:.0}}}"
     );
     Ok(())
 }
