@@ -1,5 +1,6 @@
 //! Clear refusals of what cannot work, each with its exit code: before connecting where the
-//! command line alone shows it (usage errors, 2), and a `sim` that never reached its broker (1).
+//! command line alone shows it (usage errors, 2), a message larger than the MQTT 5 broker's
+//! Maximum Packet Size (2), and a `sim` that never reached its broker (1).
 
 mod common;
 
@@ -36,6 +37,24 @@ fn pub_f_of_a_file_over_the_packet_limit_is_refused_before_connecting() {
         err.contains("314572800 bytes") && err.contains("at most 268435448 bytes"),
         "{err}"
     );
+}
+
+#[test]
+fn an_mqtt5_publish_over_the_brokers_maximum_packet_size_says_so_mqtt_3_2_2_15() {
+    let broker = BrokerProcess::start(&["--max-packet-size", "1000"]);
+    let port = broker.port.to_string();
+    let payload = "x".repeat(5000);
+    for qos in ["0", "1"] {
+        let (code, err) = run(&[
+            "pub", "-p", &port, "-V", "5", "-t", "a", "-q", qos, "-m", &payload,
+        ]);
+        assert_eq!(code, Some(2), "QoS {qos}: {err}");
+        assert!(
+            err.contains("larger than the broker's Maximum Packet Size of 1000 bytes"),
+            "QoS {qos}: {err}"
+        );
+        assert!(!err.contains("serialization"), "QoS {qos}: {err}");
+    }
 }
 
 #[test]

@@ -201,7 +201,9 @@ impl Broker {
     pub fn open(config: BrokerConfig, persist: &PersistConfig) -> Result<Arc<Self>, StoreError> {
         let (journal, snapshot) = persist::open(persist)?;
         let broker = Self::build(config, Some(journal));
-        let timers = broker.state().restore(snapshot, broker.config.queue_limits());
+        let timers = broker
+            .state()
+            .restore(snapshot, broker.config.queue_limits());
         info!(
             "{}: {} sessions and {} retained messages restored",
             persist.path.display(),

@@ -442,6 +442,14 @@ fn error_v5(err: v5::ConnectionError) -> anyhow::Error {
             _ => rumqttc::ConnectReturnCode::NotAuthorized,
         })
         .map_or_else(|| anyhow::anyhow!("connection refused"), Into::into),
+        // The broker's Maximum Packet Size, from its CONNACK [MQTT-3.2.2-15]: nothing larger
+        // may be sent, and sending it again will not help.
+        v5::ConnectionError::MqttState(v5::StateError::Deserialization(
+            Codec::OutgoingPacketTooLarge { pkt_size, max },
+        )) => Error::Usage(format!(
+            "a packet of {pkt_size} bytes is larger than the broker's Maximum Packet Size of {max} bytes (from its CONNACK); it was not sent"
+        ))
+        .into(),
         v5::ConnectionError::Io(io) => io.into(),
         v5::ConnectionError::MqttState(v5::StateError::ConnectionAborted) => ClosedByPeer.into(),
         other => with_tls_hint(&other),
@@ -456,9 +464,13 @@ fn with_tls_hint(err: &(dyn std::error::Error + 'static)) -> anyhow::Error {
     }
 }
 
-/// True when `err` is the broker refusing the connection: reconnecting will not help.
+/// True when `err` is the broker refusing the connection, or a packet it cannot take:
+/// reconnecting will not help.
 pub fn is_refusal(err: &anyhow::Error) -> bool {
-    matches!(err.downcast_ref::<Error>(), Some(Error::Refused { .. }))
+    matches!(
+        err.downcast_ref::<Error>(),
+        Some(Error::Refused { .. } | Error::Usage(_))
+    )
 }
 
 /// Socket options for every connection: TCP_NODELAY (rumqttc leaves Nagle's algorithm on,

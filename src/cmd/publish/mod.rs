@@ -174,6 +174,7 @@ async fn publish(plan: PublishPlan) -> Result<()> {
                 }
                 Ok(Event::DisconnectSent) => return Ok(()),
                 Ok(_) => {}
+                Err(e) if crate::conn::is_refusal(&e) => return Err(e),
                 Err(e) => {
                     let unacked = queued.map_or(0, |q| q.saturating_sub(acked));
                     let what = if qos != QoS::AtMostOnce && (unacked > 0 || queued.is_none()) {
