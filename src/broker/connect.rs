@@ -328,7 +328,11 @@ where
                 outbox,
                 store,
                 session_present,
-            } => break (outbox, store, session_present),
+                dropped,
+            } => {
+                super::Stats::add(&broker.stats.messages_dropped, dropped);
+                break (outbox, store, session_present);
+            }
             Claim::Busy(holder) => {
                 debug!("{client_id}: taking over from connection {}", holder.id);
                 holder.kick.cancel();

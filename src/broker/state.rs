@@ -38,6 +38,8 @@ pub enum Claim {
         store: SessionStore,
         /// Whether an existing session was resumed (CONNACK session present).
         session_present: bool,
+        /// Deliveries dropped from full queues by the will Clean Start published.
+        dropped: u64,
     },
 }
 
@@ -223,11 +225,12 @@ impl State {
         if let Some(holder) = self.sessions.get(client_id).and_then(|s| s.conn.clone()) {
             return Claim::Busy(holder);
         }
+        let mut dropped = 0;
         if clean_start {
             // Clean Start ends the old session, and a will still waiting for its delay goes
             // with it: the delay or the session's end, whichever is first [MQTT-3.1.2-8].
             if let Some(will) = self.discard_session(client_id) {
-                self.publish(&will.into_message());
+                dropped = self.publish(&will.into_message()).dropped;
             }
         }
         let session_present = self.sessions.contains_key(client_id);
@@ -261,6 +264,7 @@ impl State {
             outbox: session.outbox.clone(),
             store: std::mem::take(&mut session.store),
             session_present,
+            dropped,
         }
     }
 
