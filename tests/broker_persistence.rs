@@ -703,3 +703,46 @@ async fn mosquitto_persistence_directives_in_a_config_file_are_honoured() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[tokio::test]
+async fn a_message_that_expired_in_the_queue_leaves_the_store_too_mqtt_3_3_2_5() {
+    use common::v5::*;
+    let dir = tempfile::tempdir().unwrap();
+    let mut broker = Persisted::start(dir.path(), &[]);
+    let (mut sub, _) = RawV5::connect_to(broker.addr(), connect_expiry("exp", true, 600)).await;
+    sub.subscribe("x/#", QoS::AtLeastOnce).await;
+    sub.drop_and_wait().await;
+    let mut publisher = RawV5::connected(broker.addr(), "pubx").await;
+    let properties = PublishProperties {
+        message_expiry_interval: Some(1),
+        ..PublishProperties::default()
+    };
+    publisher
+        .publish(publish(
+            "x/t",
+            b"short-lived",
+            QoS::AtLeastOnce,
+            1,
+            Some(properties),
+        ))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (mut sub, ack) = RawV5::connect_to(broker.addr(), connect_expiry("exp", false, 600)).await;
+    assert!(ack.session_present);
+    sub.expect_silence().await;
+    sub.disconnect().await;
+    broker.stop("TERM");
+    let db = rusqlite::Connection::open(dir.path().join("mqttkit.db")).unwrap();
+    let rows: i64 = db
+        .query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0, "the expired delivery is gone from the store");
+    let sessions: i64 = db
+        .query_row(
+            "SELECT count(*) FROM sessions WHERE client_id = 'exp'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sessions, 1, "its session is still there");
+}

@@ -259,14 +259,16 @@ impl Outbox {
 
     /// Moves deliveries into `out` from the front: QoS 0 ones freely, QoS 1/2 ones while
     /// `window` allows; at most `max` in all. Messages whose expiry has passed while they
-    /// waited are dropped, never delivered [MQTT-3.3.2-5]. Returns true when more could be
-    /// taken now.
+    /// waited are dropped, never delivered [MQTT-3.3.2-5] (persisted ones by the connection,
+    /// when it finds them expired). Returns true when more could be taken now.
     pub fn drain(&self, out: &mut Vec<Delivery>, mut window: usize, max: usize) -> bool {
         let mut q = self.lock();
         let now = Instant::now();
         while out.len() < max {
             match q.deliveries.front() {
-                Some(d) if d.message.is_expired(now) => {
+                // A persisted one goes on to the connection, which drops it and tells the
+                // store so.
+                Some(d) if d.seq == 0 && d.message.is_expired(now) => {
                     debug!(
                         "{}: message on {} expired in the queue",
                         self.client_id, d.message.topic
