@@ -31,6 +31,7 @@ pub mod reason;
 pub mod record;
 pub mod shutdown;
 pub mod sim;
+pub mod top;
 pub mod topic;
 
 /// The log level: the `-v` flags, or for `broker -c FILE` without them the file's
