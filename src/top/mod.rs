@@ -13,3 +13,13 @@ pub mod rates;
 pub mod state;
 pub mod sys;
 pub mod tree;
+pub mod ui;
+pub mod view;
+
+mod app;
+mod terminal;
+
+pub use app::{run, TopConfig};
+
+#[cfg(test)]
+mod snapshots;

@@ -74,6 +74,11 @@ impl<T> Tree<T> {
         &self.nodes[id]
     }
 
+    /// The first levels, by name.
+    pub fn roots(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.roots.values().copied()
+    }
+
     /// Topics that had messages (not counting levels that only have topics below them).
     pub fn topic_count(&self) -> usize {
         self.topics
