@@ -121,14 +121,6 @@ fn header_line<'a>(state: &TopState, cx: &DrawContext) -> Line<'a> {
             t.fg(Color::Red).add_modifier(Modifier::BOLD),
         )),
     }
-    let rate: f64 = state.tree.roots().map(|id| state.rate(id, cx.now)).sum();
-    let count: u64 = state.tree.roots().map(|id| state.tree.node(id).count).sum();
-    spans.push(Span::raw(format!(
-        "  {} topics  {} msgs  {}/s",
-        state.tree.topic_count(),
-        count,
-        rate_text(rate)
-    )));
     if state.conn.outages > 0 {
         spans.push(Span::raw(format!("  outages {}", state.conn.outages)));
     }
@@ -255,11 +247,20 @@ fn draw_tree(
     area: Rect,
     cx: &mut DrawContext,
 ) {
-    let title = if cx.ui.filter.is_empty() {
-        " topics ".to_string()
-    } else {
-        format!(" topics matching {:?} ", cx.ui.filter)
-    };
+    let rate = state
+        .tree
+        .roots()
+        .fold(0.0, |sum, id| sum + state.rate(id, cx.now));
+    let count: u64 = state.tree.roots().map(|id| state.tree.node(id).count).sum();
+    let mut title = format!(
+        " {} topics · {} msgs · {}/s ",
+        state.tree.topic_count(),
+        count,
+        rate_text(rate)
+    );
+    if !cx.ui.filter.is_empty() {
+        title.push_str(&format!("· filter {:?} ", cx.ui.filter));
+    }
     let block = pane(title, cx);
     let inner = block.inner(area);
     f.render_widget(block, area);

@@ -1,0 +1,280 @@
+//! `mqttkit top` end to end, in a real terminal: tmux runs it against the bundled broker
+//! (`mqttkit broker -p 0`, its `$SYS` every second) with `mqttkit sim` publishing; keys go
+//! in with `tmux send-keys`, and what the screen shows comes back with `tmux capture-pane`.
+//! Every wait polls the screen until a deadline; nothing asserts on timing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+use common::ListenersProcess;
+
+/// How long a screen may take to show what a test waits for.
+const DEADLINE: Duration = Duration::from_secs(15);
+
+/// True (after saying why) when tmux is missing; with MQTTKIT_REQUIRE_PEERS=1 that fails.
+fn skip_without_tmux() -> bool {
+    if common::which("tmux").is_some() {
+        return false;
+    }
+    if std::env::var_os("MQTTKIT_REQUIRE_PEERS").is_some() {
+        panic!("tmux is required (MQTTKIT_REQUIRE_PEERS is set) but not installed");
+    }
+    eprintln!("SKIPPED: tmux is not installed (apt-get install -y tmux); top needs a terminal");
+    true
+}
+
+fn mqttkit_bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("mqttkit")
+}
+
+/// A tmux server of its own (its socket in a temporary directory) with one 80×24 window.
+struct Tmux {
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Runs `command` (a shell line) in a new window; after it ends the shell prints
+    /// `TOP-EXITED rc=N` and stays, so the screen it leaves behind can be read.
+    fn start(command: &str) -> Tmux {
+        let tmux = Tmux {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let line = format!("{command}; echo TOP-EXITED rc=$?; sleep 600");
+        let out = tmux
+            .cmd(&["new-session", "-d", "-x", "80", "-y", "24", &line])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux: {}", common::stderr(&out));
+        tmux
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.dir.path().join("tmux.sock")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-S")
+            .arg(self.socket())
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    /// The screen as text.
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p"]).stdout).into_owned()
+    }
+
+    /// Whether the program in the window is on the alternate screen.
+    fn alternate_on(&self) -> bool {
+        let out = self.run(&["display-message", "-p", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Sends keys (tmux key names: `j`, `Enter`, `C-c`, or literal text).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    /// Waits until the screen satisfies `ok`, and returns it; fails with the last screen.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if Instant::now() > end {
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the screen shows every one of `texts`.
+    fn wait_all(&self, texts: &[&str]) -> String {
+        self.wait_for(&format!("{texts:?}"), |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// The bundled broker publishing `$SYS` every second, on `port` (0: any).
+fn broker(port: u16) -> ListenersProcess {
+    let port = port.to_string();
+    // A port just freed by a killed broker can take a moment to bind again.
+    let end = Instant::now() + DEADLINE;
+    loop {
+        let started = std::panic::catch_unwind(|| {
+            ListenersProcess::start_raw(&["-p", &port, "--sys-interval", "1"], 1)
+        });
+        match started {
+            Ok(b) => return b,
+            Err(e) if Instant::now() > end => std::panic::resume_unwind(e),
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+/// `mqttkit sim` with two devices with presence, a reading every 200 ms.
+fn sim(port: u16) -> Child {
+    Command::cargo_bin("mqttkit")
+        .unwrap()
+        .args(["sim", "-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(["--devices", "2", "--status", "-q", "1", "--duration", "60s"])
+        .args(["--sensor", "temperature:200ms:20..30", "--seed", "7"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The shell line running top against `port` with `extra` flags.
+fn top_line(bin: &Path, port: u16, extra: &str) -> String {
+    format!(
+        "{} top -h 127.0.0.1 -p {port} --color never {extra}",
+        bin.display()
+    )
+}
+
+#[test]
+fn top_shows_topics_values_and_presence_navigates_filters_and_quits() {
+    if skip_without_tmux() {
+        return;
+    }
+    let broker = broker(0);
+    let port = broker.port("mqtt");
+    let mut sim = sim(port);
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), port, ""));
+    // The tree, the readings, presence of both devices and the broker panel.
+    let screen = tmux.wait_all(&[
+        "● connected",
+        "▾ sensors",
+        "temperature",
+        "● devices/dev-1",
+        "● devices/dev-2",
+        "online",
+        "clients ",
+        "msgs/s in ",
+    ]);
+    assert!(tmux.alternate_on(), "top draws on the alternate screen");
+    assert!(screen.contains("presence: 2 up, 0 down"), "{screen}");
+
+    // Filter the tree down to the temperature topics.
+    tmux.keys(&["/", "temp", "Enter"]);
+    let screen = tmux.wait_all(&["filter \"temp\""]);
+    assert!(
+        !screen.contains("status "),
+        "devices/…/status filtered out:\n{screen}"
+    );
+    // Rows: sensors, dev-1, temperature, dev-2, temperature: two down is dev-1's.
+    tmux.keys(&["j", "j"]);
+    let screen = tmux.wait_all(&["sensors/dev-1/temperature", "not retained", "value: "]);
+    assert!(screen.contains("last payload"), "{screen}");
+    // Help opens on ? and any key closes it.
+    tmux.keys(&["?"]);
+    tmux.wait_all(&[" keys ", "filter topics"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the help to close", |s| !s.contains("filter topics"));
+    // Folding: left on a leaf goes up, left again folds dev-1.
+    // (Esc and a key sent together would read as Alt and the key.)
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the filter to clear", |s| !s.contains("filter \""));
+    tmux.keys(&["g", "j", "Left"]);
+    tmux.wait_for("dev-1 folded", |s| s.contains("▸ dev-1"));
+
+    // The devices vanish without a word: the broker publishes their wills.
+    let _ = sim.kill();
+    let _ = sim.wait();
+    tmux.wait_all(&["presence: 0 up, 2 down", "○ devices/dev-1", "offline"]);
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_all(&["TOP-EXITED rc=0"]);
+    assert!(!tmux.alternate_on(), "the alternate screen was left");
+    assert!(
+        !screen.contains("▾ sensors"),
+        "top's screen is gone:\n{screen}"
+    );
+}
+
+#[test]
+fn top_shows_an_outage_and_recovers_when_the_broker_restarts() {
+    if skip_without_tmux() {
+        return;
+    }
+    let first = broker(0);
+    let port = first.port("mqtt");
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), port, "-t 'after/#'"));
+    tmux.wait_all(&["● connected", "clients "]);
+    drop(first); // SIGKILL
+    tmux.wait_all(&["✖ connection lost"]);
+    let _second = broker(port);
+    tmux.wait_all(&["● connected", "outages 1"]);
+    // Subscribed again on the new broker: a message published now shows up.
+    let publish = common::mqttkit(port, &["pub", "-t", "after/restart", "-m", "42", "-q", "1"])
+        .output()
+        .unwrap();
+    assert!(publish.status.success(), "{}", common::stderr(&publish));
+    tmux.wait_all(&["restart", "42"]);
+    tmux.keys(&["C-c"]);
+    tmux.wait_all(&["TOP-EXITED rc=0"]);
+    assert!(!tmux.alternate_on());
+}
+
+#[test]
+fn a_connection_given_up_ends_top_with_the_terminal_restored() {
+    if skip_without_tmux() {
+        return;
+    }
+    let b = broker(0);
+    let port = b.port("mqtt");
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), port, "--max-reconnects 0"));
+    tmux.wait_all(&["● connected"]);
+    drop(b);
+    let screen = tmux.wait_all(&["TOP-EXITED rc=1"]);
+    assert!(
+        screen.contains("mqttkit: error: connection lost"),
+        "{screen}"
+    );
+    assert!(!tmux.alternate_on());
+}
+
+#[test]
+fn without_a_terminal_top_points_to_sub_json_and_exits_2() {
+    // stdout a pipe.
+    let out = common::mqttkit(1, &["top"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("needs a terminal (stdout is not a terminal)"),
+        "{err}"
+    );
+    assert!(err.contains("mqttkit sub -t '#' --json"), "{err}");
+    // A terminal that cannot draw.
+    if skip_without_tmux() {
+        return;
+    }
+    let line = format!("TERM=dumb {} top -p 1", mqttkit_bin().display());
+    let tmux = Tmux::start(&line);
+    let screen = tmux.wait_all(&["TOP-EXITED rc=2"]);
+    assert!(screen.contains("(TERM is dumb)"), "{screen}");
+}
