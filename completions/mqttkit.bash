@@ -1295,7 +1295,7 @@ _mqttkit() {
             return 0
             ;;
         mqttkit__subcmd__demo)
-            opts="-p -h -V --port --devices --duration --color --help --version"
+            opts="-p -h -V --port --devices --duration --plain --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -215,10 +215,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-retain -
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s p -l port -d 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l devices -d 'Number of simulated devices' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l duration -d 'Stop after this long (default: until Ctrl-C)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l duration -d 'Stop after this long (default: until Ctrl-C, or q in top)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l plain -d 'Print a scrolling log of the messages instead of opening `top` (what the demo does anyway when stdout is not a terminal)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s c -l config-file -d 'Read mosquitto\'s configuration file (listeners, TLS, authentication, ACLs, limits; see docs/broker.md). Flags given as well override its settings; the listener flags cannot be combined with it' -r -F

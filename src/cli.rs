@@ -419,9 +419,14 @@ pub struct DemoArgs {
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub devices: u32,
 
-    /// Stop after this long (default: until Ctrl-C).
+    /// Stop after this long (default: until Ctrl-C, or q in top).
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub duration: Option<Duration>,
+
+    /// Print a scrolling log of the messages instead of opening `top` (what the demo does
+    /// anyway when stdout is not a terminal).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 /// `mqttkit sub`.

@@ -278,3 +278,51 @@ fn without_a_terminal_top_points_to_sub_json_and_exits_2() {
     let screen = tmux.wait_all(&["TOP-EXITED rc=2"]);
     assert!(screen.contains("(TERM is dumb)"), "{screen}");
 }
+
+#[test]
+fn demo_on_a_terminal_opens_top_on_its_broker_with_a_hint() {
+    if skip_without_tmux() {
+        return;
+    }
+    let port = common::free_port();
+    let line = format!(
+        "{} demo -p {port} --devices 2 --color never",
+        mqttkit_bin().display()
+    );
+    let tmux = Tmux::start(&line);
+    let hint = format!("try: mqttkit sub -h 127.0.0.1 -p {port} -t 'sensors/#' -v");
+    tmux.wait_all(&[
+        &hint,
+        &format!("127.0.0.1:{port}"),
+        "● connected",
+        "▾ sensors",
+        "pressure",
+        "presence: 2 up, 0 down",
+        "clients 3",
+    ]);
+    assert!(tmux.alternate_on());
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_all(&["TOP-EXITED rc=0"]);
+    assert!(
+        screen.contains("readings published by 2 devices; broker stopped"),
+        "{screen}"
+    );
+    assert!(!tmux.alternate_on());
+}
+
+#[test]
+fn demo_plain_keeps_the_scrolling_log_on_a_terminal() {
+    if skip_without_tmux() {
+        return;
+    }
+    let port = common::free_port();
+    let line = format!(
+        "{} demo -p {port} --devices 1 --plain --duration 2s --color never",
+        mqttkit_bin().display()
+    );
+    let tmux = Tmux::start(&line);
+    let screen = tmux.wait_all(&["TOP-EXITED rc=0"]);
+    assert!(screen.contains("a broker on 127.0.0.1:"), "{screen}");
+    assert!(screen.contains("dev-1    is online"), "{screen}");
+    assert!(!screen.contains("▾ sensors"), "{screen}");
+}

@@ -57,6 +57,12 @@ enum Request {
 /// Runs `top` until `q`, Ctrl-C, SIGTERM, or a connection failure that ends it (a refusal,
 /// `--max-reconnects` used up), with the terminal restored in every case.
 pub fn run(config: TopConfig) -> Result<()> {
+    run_until(config, CancellationToken::new())
+}
+
+/// [`run`], also ending when `stop` is cancelled (the demo's `--duration`); `stop` is
+/// cancelled when top ends.
+pub fn run_until(config: TopConfig, stop: CancellationToken) -> Result<()> {
     let epoch = Instant::now();
     let protocol = match config.conn.protocol {
         conn::Protocol::V311 => "MQTT 3.1.1",
@@ -82,7 +88,6 @@ pub fn run(config: TopConfig) -> Result<()> {
         conn,
         epoch,
     )));
-    let stop = CancellationToken::new();
     let (requests, requests_rx) = mpsc::unbounded_channel();
     let network = {
         let (shared, stop, config) = (shared.clone(), stop.clone(), config.clone());

@@ -19,7 +19,7 @@ pub mod view;
 mod app;
 mod terminal;
 
-pub use app::{run, TopConfig};
+pub use app::{run, run_until, TopConfig};
 
 #[cfg(test)]
 mod snapshots;
