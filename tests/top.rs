@@ -326,3 +326,40 @@ fn demo_plain_keeps_the_scrolling_log_on_a_terminal() {
     assert!(screen.contains("dev-1    is online"), "{screen}");
     assert!(!screen.contains("▾ sensors"), "{screen}");
 }
+
+#[test]
+fn c_clears_a_retained_message_after_asking() {
+    if skip_without_tmux() {
+        return;
+    }
+    let b = broker(0);
+    let port = b.port("mqtt");
+    let publish = common::mqttkit(port, &["pub", "-t", "keep/me", "-m", "on", "-r", "-q", "1"])
+        .output()
+        .unwrap();
+    assert!(publish.status.success(), "{}", common::stderr(&publish));
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), port, "-t 'keep/#'"));
+    tmux.wait_all(&["me ", "on ", "0r"]);
+    // Rows: keep, me.
+    tmux.keys(&["j", "c"]);
+    tmux.wait_all(&["Clear the retained message on keep/me? y/N"]);
+    tmux.keys(&["n"]);
+    tmux.wait_all(&["kept the retained message"]);
+    tmux.keys(&["c"]);
+    tmux.wait_all(&["Clear the retained message on keep/me? y/N"]);
+    tmux.keys(&["y"]);
+    // The empty message comes back to top's subscription, and the broker keeps nothing.
+    tmux.wait_all(&["cleared the retained message on keep/me", "(empty)"]);
+    let end = Instant::now() + DEADLINE;
+    loop {
+        let sub = common::mqttkit(port, &["sub", "-t", "keep/me", "-C", "1", "-W", "1"])
+            .output()
+            .unwrap();
+        if sub.status.code() == Some(27) {
+            break; // timed out: no retained message
+        }
+        assert!(Instant::now() < end, "still retained: {:?}", sub.stdout);
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_all(&["TOP-EXITED rc=0"]);
+}
