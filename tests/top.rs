@@ -363,3 +363,25 @@ fn c_clears_a_retained_message_after_asking() {
     tmux.keys(&["q"]);
     tmux.wait_all(&["TOP-EXITED rc=0"]);
 }
+
+#[test]
+fn mqtt5_properties_show_in_the_detail_pane() {
+    if skip_without_tmux() {
+        return;
+    }
+    let b = broker(0);
+    let port = b.port("mqtt");
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), port, "-V 5 -t 'v5/#'"));
+    tmux.wait_all(&["MQTT 5", "● connected"]);
+    let publish = common::mqttkit(port, &["pub", "-V", "5", "-t", "v5/cmd", "-m", "on"])
+        .args(["--content-type", "text/plain", "--user-property", "src=ci"])
+        .output()
+        .unwrap();
+    assert!(publish.status.success(), "{}", common::stderr(&publish));
+    tmux.wait_all(&["cmd "]);
+    tmux.keys(&["j"]);
+    // (The detail pane wraps the properties' line at 80 columns.)
+    tmux.wait_all(&["v5/cmd", "MQTT 5 content-type text/plain", "src=ci"]);
+    tmux.keys(&["q"]);
+    tmux.wait_all(&["TOP-EXITED rc=0"]);
+}

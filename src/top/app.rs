@@ -94,9 +94,9 @@ pub fn run_until(config: TopConfig, stop: CancellationToken) -> Result<()> {
         thread::Builder::new()
             .name("top-network".into())
             .spawn(move || {
-                let result = block_on(network(config, shared, requests_rx, stop.clone()));
-                stop.cancel();
-                result
+                // Ends the screen too, also when the network panics.
+                let _ends_the_screen = stop.clone().drop_guard();
+                block_on(network(config, shared, requests_rx, stop))
             })
             .context("cannot start the network thread")?
     };

@@ -252,10 +252,10 @@ fn draw_tree(
         .roots()
         .fold(0.0, |sum, id| sum + state.rate(id, cx.now));
     let count: u64 = state.tree.roots().map(|id| state.tree.node(id).count).sum();
+    let topics = state.tree.topic_count();
     let mut title = format!(
-        " {} topics · {} msgs · {}/s ",
-        state.tree.topic_count(),
-        count,
+        " {topics} topic{} · {count} msgs · {}/s ",
+        if topics == 1 { "" } else { "s" },
         rate_text(rate)
     );
     if !cx.ui.filter.is_empty() {
