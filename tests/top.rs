@@ -385,3 +385,38 @@ fn mqtt5_properties_show_in_the_detail_pane() {
     tmux.keys(&["q"]);
     tmux.wait_all(&["TOP-EXITED rc=0"]);
 }
+
+#[test]
+fn a_refused_subscription_ends_top_with_26_and_a_refused_sys_is_only_an_empty_panel() {
+    if skip_without_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let acl = common::write_file(dir.path(), "acl", "topic readwrite allowed/#\n");
+    let acl = acl.display().to_string();
+    let b = ListenersProcess::start_raw(&["-p", "0", "--sys-interval", "1", "--acl-file", &acl], 1);
+    let port = b.port("mqtt");
+    // $SYS/# is refused by the ACL: top keeps running without the broker panel.
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), port, "-t 'allowed/#'"));
+    tmux.wait_all(&["● connected"]);
+    let publish = common::mqttkit(port, &["pub", "-t", "allowed/x", "-m", "7", "-q", "1"])
+        .output()
+        .unwrap();
+    assert!(publish.status.success(), "{}", common::stderr(&publish));
+    tmux.wait_all(&["x ", "7 ", "no $SYS from this broker yet"]);
+    tmux.keys(&["q"]);
+    tmux.wait_all(&["TOP-EXITED rc=0"]);
+    drop(tmux);
+    // A refused filter of the user's own ends top (SUBACK 0x80).
+    let tmux = Tmux::start(&top_line(
+        &mqttkit_bin(),
+        port,
+        "-t 'allowed/#' -t 'forbidden/#'",
+    ));
+    let screen = tmux.wait_all(&["TOP-EXITED rc=26"]);
+    assert!(
+        screen.contains("the broker refused the subscription to forbidden/#"),
+        "{screen}"
+    );
+    assert!(!tmux.alternate_on());
+}
