@@ -70,6 +70,11 @@ impl Tmux {
         self.cmd(args).output().unwrap()
     }
 
+    /// The screen with its colours and attributes as escape sequences.
+    fn screen_escaped(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-e"]).stdout).into_owned()
+    }
+
     /// The screen as text.
     fn screen(&self) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p"]).stdout).into_owned()
@@ -150,8 +155,13 @@ fn sim(port: u16) -> Child {
 
 /// The shell line running top against `port` with `extra` flags.
 fn top_line(bin: &Path, port: u16, extra: &str) -> String {
+    top_line_with(bin, port, "--color never", extra)
+}
+
+/// [`top_line`] with other colour settings (`color`: e.g. `--color always`, or empty).
+fn top_line_with(bin: &Path, port: u16, color: &str, extra: &str) -> String {
     format!(
-        "{} top -h 127.0.0.1 -p {port} --color never {extra}",
+        "{} top -h 127.0.0.1 -p {port} {color} {extra}",
         bin.display()
     )
 }
@@ -419,4 +429,60 @@ fn a_refused_subscription_ends_top_with_26_and_a_refused_sys_is_only_an_empty_pa
         "{screen}"
     );
     assert!(!tmux.alternate_on());
+}
+
+#[test]
+fn top_redraws_at_a_new_size() {
+    if skip_without_tmux() {
+        return;
+    }
+    let b = broker(0);
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), b.port("mqtt"), ""));
+    tmux.wait_all(&["● connected", "q quit"]);
+    assert!(tmux
+        .run(&["resize-window", "-x", "120", "-y", "40"])
+        .status
+        .success());
+    let screen = tmux.wait_for("the footer on line 40 and borders 120 wide", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() == 40
+            && lines[39].contains("q quit")
+            && lines[1].chars().count() == 120
+            && lines[1].ends_with('┐')
+    });
+    assert!(screen.contains("presence: "), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_all(&["TOP-EXITED rc=0"]);
+}
+
+#[test]
+fn colour_follows_no_color_and_the_color_flag() {
+    if skip_without_tmux() {
+        return;
+    }
+    let b = broker(0);
+    let port = b.port("mqtt");
+    // A foreground colour: SGR 30-37, 90-97 or 38;… (tmux writes what each cell has).
+    let coloured = |s: &str| {
+        s.split("\x1b[").skip(1).any(|seq| {
+            let params = seq.split('m').next().unwrap_or_default();
+            params
+                .split(';')
+                .any(|p| matches!(p.parse::<u8>(), Ok(30..=38 | 90..=97)))
+        })
+    };
+    for (env, color, want) in [
+        ("NO_COLOR=1", "", false),
+        ("", "--color never", false),
+        ("NO_COLOR=1", "--color always", true),
+        ("", "", true),
+    ] {
+        let line = format!("{env} {}", top_line_with(&mqttkit_bin(), port, color, ""));
+        let tmux = Tmux::start(&line);
+        tmux.wait_all(&["● connected", "clients "]);
+        let screen = tmux.screen_escaped();
+        assert_eq!(coloured(&screen), want, "{line}:\n{screen:?}");
+        tmux.keys(&["q"]);
+        tmux.wait_all(&["TOP-EXITED rc=0"]);
+    }
 }

@@ -121,7 +121,7 @@ fn screen(
     stop: &CancellationToken,
     requests: &mpsc::UnboundedSender<Request>,
 ) -> Result<()> {
-    let mut screen = Screen::open().context("cannot set up the terminal")?;
+    let mut screen = Screen::open(config.color).context("cannot set up the terminal")?;
     let frame = Duration::from_secs(1) / config.fps.max(1);
     let theme = Theme {
         color: config.color,

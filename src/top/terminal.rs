@@ -17,9 +17,11 @@ pub struct Screen {
 }
 
 impl Screen {
-    /// Enters raw mode and the alternate screen.
-    pub fn open() -> io::Result<Screen> {
+    /// Enters raw mode and the alternate screen; colours are written if `color` (crossterm
+    /// leaves them out by itself when `NO_COLOR` is set, which `--color always` overrides).
+    pub fn open(color: bool) -> io::Result<Screen> {
         install_panic_hook();
+        crossterm::style::force_color_output(color);
         terminal::enable_raw_mode()?;
         let mut out = io::stdout();
         if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
