@@ -486,3 +486,23 @@ fn colour_follows_no_color_and_the_color_flag() {
         tmux.wait_all(&["TOP-EXITED rc=0"]);
     }
 }
+
+#[test]
+fn demo_duration_ends_its_top_by_itself() {
+    if skip_without_tmux() {
+        return;
+    }
+    let port = common::free_port();
+    let line = format!(
+        "{} demo -p {port} --devices 1 --duration 2s --color never",
+        mqttkit_bin().display()
+    );
+    let tmux = Tmux::start(&line);
+    tmux.wait_all(&["● connected"]);
+    let screen = tmux.wait_all(&["TOP-EXITED rc=0"]);
+    assert!(
+        screen.contains("published by 1 devices; broker stopped"),
+        "{screen}"
+    );
+    assert!(!tmux.alternate_on());
+}
