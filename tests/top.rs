@@ -506,3 +506,38 @@ fn demo_duration_ends_its_top_by_itself() {
     );
     assert!(!tmux.alternate_on());
 }
+
+#[test]
+fn y_copies_the_last_payload_with_osc_52() {
+    if skip_without_tmux() {
+        return;
+    }
+    let b = broker(0);
+    let port = b.port("mqtt");
+    let tmux = Tmux::start(&top_line(&mqttkit_bin(), port, "-t 'copy/#'"));
+    // With set-clipboard on, tmux takes an OSC 52 from the program into a paste buffer.
+    assert!(tmux
+        .run(&["set-option", "-g", "set-clipboard", "on"])
+        .status
+        .success());
+    tmux.wait_all(&["● connected"]);
+    let payload = r#"{"a":1, "b":"two words"}"#;
+    let publish = common::mqttkit(port, &["pub", "-t", "copy/me", "-m", payload, "-q", "1"])
+        .output()
+        .unwrap();
+    assert!(publish.status.success(), "{}", common::stderr(&publish));
+    tmux.wait_all(&["me "]);
+    tmux.keys(&["j", "y"]);
+    tmux.wait_all(&["copied 24 bytes to the clipboard (OSC 52)"]);
+    let end = Instant::now() + DEADLINE;
+    loop {
+        let buffer = tmux.run(&["show-buffer"]);
+        if String::from_utf8_lossy(&buffer.stdout) == payload {
+            break; // the payload as sent, not as shown
+        }
+        assert!(Instant::now() < end, "buffer: {:?}", buffer);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_all(&["TOP-EXITED rc=0"]);
+}
