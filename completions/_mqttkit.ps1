@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live terminal view of a broker: topic tree, values, history, presence, $SYS')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -289,8 +290,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead')
             [CompletionResult]::new('--devices', '--devices', [CompletionResultType]::ParameterName, 'Number of simulated devices')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long (default: until Ctrl-C)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long (default: until Ctrl-C, or q in top)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Print a scrolling log of the messages instead of opening `top` (what the demo does anyway when stdout is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -735,6 +737,52 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
             break
         }
+        'mqttkit;top' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Topic filter to watch (repeatable) [default: #]; $SYS/# is always added for the broker panel')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic filter to watch (repeatable) [default: #]; $SYS/# is always added for the broker panel')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'The subscriptions'' QoS')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'The subscriptions'' QoS')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'Messages kept per topic (for the detail pane and the sparkline)')
+            [CompletionResult]::new('--presence', '--presence', [CompletionResultType]::ParameterName, 'Presence as `status --watch FILTER` sees it (e.g. ''devices/+/status''), instead of any …/status topic saying online or offline')
+            [CompletionResult]::new('--fps', '--fps', [CompletionResultType]::ParameterName, 'Frames drawn per second at most')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, or 8883 with TLS]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Client id [default: mqttkit-<command>-<pid>]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Client id prefix; the process id is appended')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds (0 disables it)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'Session expiry interval in seconds (MQTT 5)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection and CONNACK')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw', '--pw', [CompletionResultType]::ParameterName, 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history')
+            [CompletionResult]::new('--pw-file', '--pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (UTF-8)')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Will topic, published by the broker if this client vanishes without DISCONNECT')
+            [CompletionResult]::new('--will-payload', '--will-payload', [CompletionResultType]::ParameterName, 'Will payload')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'Will QoS')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--capath', '--capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM) for brokers that require one; needs --key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (clean session 0); needs -i')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the will')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
+            break
+        }
         'mqttkit;generate' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -787,6 +835,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live terminal view of a broker: topic tree, values, history, presence, $SYS')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -840,6 +889,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             break
         }
         'mqttkit;help;replay' {
+            break
+        }
+        'mqttkit;help;top' {
             break
         }
         'mqttkit;help;generate' {

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand bench 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
             cand record 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
             cand replay 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
+            cand top 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -281,8 +282,9 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand -p 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead'
             cand --port 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead'
             cand --devices 'Number of simulated devices'
-            cand --duration 'Stop after this long (default: until Ctrl-C)'
+            cand --duration 'Stop after this long (default: until Ctrl-C, or q in top)'
             cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --plain 'Print a scrolling log of the messages instead of opening `top` (what the demo does anyway when stdout is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -706,6 +708,51 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand --will-retain 'Retain the will'
             cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
         }
+        &'mqttkit;top'= {
+            cand -t 'Topic filter to watch (repeatable) [default: #]; $SYS/# is always added for the broker panel'
+            cand --topic 'Topic filter to watch (repeatable) [default: #]; $SYS/# is always added for the broker panel'
+            cand -q 'The subscriptions'' QoS'
+            cand --qos 'The subscriptions'' QoS'
+            cand --history 'Messages kept per topic (for the detail pane and the sparkline)'
+            cand --presence 'Presence as `status --watch FILTER` sees it (e.g. ''devices/+/status''), instead of any …/status topic saying online or offline'
+            cand --fps 'Frames drawn per second at most'
+            cand -h 'Broker host'
+            cand --host 'Broker host'
+            cand -p 'Broker port [default: 1883, or 8883 with TLS]'
+            cand --port 'Broker port [default: 1883, or 8883 with TLS]'
+            cand -L 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand --url 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)'
+            cand -V 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand --protocol-version 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)'
+            cand -i 'Client id [default: mqttkit-<command>-<pid>]'
+            cand --id 'Client id [default: mqttkit-<command>-<pid>]'
+            cand -I 'Client id prefix; the process id is appended'
+            cand --id-prefix 'Client id prefix; the process id is appended'
+            cand -k 'Keep-alive interval in seconds (0 disables it)'
+            cand --keepalive 'Keep-alive interval in seconds (0 disables it)'
+            cand -x 'Session expiry interval in seconds (MQTT 5)'
+            cand --session-expiry 'Session expiry interval in seconds (MQTT 5)'
+            cand --connect-timeout 'How long to wait for the connection and CONNACK'
+            cand -u 'Username'
+            cand --username 'Username'
+            cand -P 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history'
+            cand --pw-file 'Read the password from the first line of this file (UTF-8)'
+            cand --will-topic 'Will topic, published by the broker if this client vanishes without DISCONNECT'
+            cand --will-payload 'Will payload'
+            cand --will-qos 'Will QoS'
+            cand --max-reconnects 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)'
+            cand --cafile 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on'
+            cand --capath 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on'
+            cand --cert 'Client certificate chain (PEM) for brokers that require one; needs --key'
+            cand --key 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --help 'Print help'
+            cand -c 'Keep the session when disconnected (clean session 0); needs -i'
+            cand --disable-clean-session 'Keep the session when disconnected (clean session 0); needs -i'
+            cand --will-retain 'Retain the will'
+            cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+        }
         &'mqttkit;generate'= {
             cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -751,6 +798,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand bench 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
             cand record 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
             cand replay 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
+            cand top 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -789,6 +837,8 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
         &'mqttkit;help;record'= {
         }
         &'mqttkit;help;replay'= {
+        }
+        &'mqttkit;help;top'= {
         }
         &'mqttkit;help;generate'= {
             cand completions 'Shell completions for bash, zsh, fish, elvish and PowerShell'

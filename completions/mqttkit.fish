@@ -39,6 +39,7 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "broker" -d 'Run the
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "bench" -d 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "record" -d 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "replay" -d 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "top" -d 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s t -l topic -d 'Topic to publish to (or the path of -L\'s URL)' -r
@@ -214,10 +215,11 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l will-retain -
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand status" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s p -l port -d 'Port for the demo broker on 127.0.0.1; when it is taken, a free port is used instead' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l devices -d 'Number of simulated devices' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l duration -d 'Stop after this long (default: until Ctrl-C)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l duration -d 'Stop after this long (default: until Ctrl-C, or q in top)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -l plain -d 'Print a scrolling log of the messages instead of opening `top` (what the demo does anyway when stdout is not a terminal)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand broker; and not __fish_seen_subcommand_from passwd help" -s c -l config-file -d 'Read mosquitto\'s configuration file (listeners, TLS, authentication, ACLs, limits; see docs/broker.md). Flags given as well override its settings; the listener flags cannot be combined with it' -r -F
@@ -526,6 +528,38 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l help -d 'Prin
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l will-retain -d 'Retain the will'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s t -l topic -d 'Topic filter to watch (repeatable) [default: #]; $SYS/# is always added for the broker panel' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s q -l qos -d 'The subscriptions\' QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l history -d 'Messages kept per topic (for the detail pane and the sparkline)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l presence -d 'Presence as `status --watch FILTER` sees it (e.g. \'devices/+/status\'), instead of any …/status topic saying online or offline' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l fps -d 'Frames drawn per second at most' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s h -l host -d 'Broker host' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s L -l url -d 'Broker URL: mqtt://[user[:password]@]host[:port][/topic], also mqtts:// (TLS), ws:// and wss:// (WebSocket, plain or TLS; there the path is the HTTP path, default /mqtt)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s V -l protocol-version -d 'MQTT protocol version: 311 (or mqttv311) or 5 (or mqttv5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s i -l id -d 'Client id [default: mqttkit-<command>-<pid>]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s I -l id-prefix -d 'Client id prefix; the process id is appended' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s k -l keepalive -d 'Keep-alive interval in seconds (0 disables it)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s x -l session-expiry -d 'Session expiry interval in seconds (MQTT 5)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l connect-timeout -d 'How long to wait for the connection and CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s u -l username -d 'Username' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s P -l pw -d 'Password; given without a value, it is asked for on the terminal. Prefer --pw-file or MQTTKIT_PASSWORD: a password on the command line shows in `ps` and shell history' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l pw-file -d 'Read the password from the first line of this file (UTF-8)' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l will-topic -d 'Will topic, published by the broker if this client vanishes without DISCONNECT' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l will-payload -d 'Will payload' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l will-qos -d 'Will QoS' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l max-reconnects -d 'Give up after this many reconnection attempts (long-running commands and pub -l; default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l cafile -d 'Trust the CA certificates in this PEM file (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l capath -d 'Trust every PEM CA certificate in this directory (instead of the OS store); turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l cert -d 'Client certificate chain (PEM) for brokers that require one; needs --key' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l key -d 'Private key (PEM: PKCS#8, PKCS#1 or SEC1) of --cert' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l will-retain -d 'Retain the will'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -547,17 +581,18 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_see
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page `mqttkit.1`'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "broker" -d 'Run the bundled broker: MQTT 3.1.1 and 5 on one port'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "bench" -d 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "record" -d 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "replay" -d 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "broker" -d 'Run the bundled broker: MQTT 3.1.1 and 5 on one port'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "bench" -d 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "record" -d 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "replay" -d 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "top" -d 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pubsub" -d 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs the interoperability peers (Debian's mosquitto and its clients,
-# and Python's paho-mqtt 2.x) when missing, then runs every test. Tests that need a peer say
+# and Python's paho-mqtt 2.x) and tmux (the terminal tests/top.rs drives `mqttkit top` in)
+# when missing, then runs every test. Tests that need a peer say
 # why they skip when it cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,16 @@ if ! command -v mosquitto >/dev/null || ! command -v mosquitto_sub >/dev/null; t
     apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
   else
     echo "note: mosquitto is not installed; its interoperability tests will skip" >&2
+  fi
+fi
+
+if ! command -v tmux >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq tmux >/dev/null
+  else
+    echo "note: tmux is not installed; the terminal tests of mqttkit top will skip" >&2
   fi
 fi
 

@@ -66,6 +66,7 @@ impl Cli {
             Command::Bench(_) => 0,
             Command::Record(args) => args.debug,
             Command::Replay(args) => args.debug,
+            Command::Top(_) => 0,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -110,6 +111,8 @@ pub enum Command {
     /// Publish a recording again, at its recorded pace (scaled by --speed) or as fast as
     /// the broker acknowledges.
     Replay(ReplayArgs),
+    /// A live terminal view of a broker: topic tree, values, history, presence, $SYS.
+    Top(TopArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -366,6 +369,44 @@ pub struct StatusArgs {
     pub conn: ConnectOpts,
 }
 
+/// `mqttkit top`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct TopArgs {
+    /// Topic filter to watch (repeatable) [default: #]; $SYS/# is always added for the
+    /// broker panel.
+    #[arg(short = 't', long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+
+    /// The subscriptions' QoS.
+    #[arg(short = 'q', long, default_value_t = 0, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+
+    /// Messages kept per topic (for the detail pane and the sparkline).
+    #[arg(long, default_value_t = 50, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub history: u32,
+
+    /// Presence as `status --watch FILTER` sees it (e.g. 'devices/+/status'), instead of
+    /// any …/status topic saying online or offline.
+    #[arg(long, value_name = "FILTER")]
+    pub presence: Option<String>,
+
+    /// Frames drawn per second at most.
+    #[arg(long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub fps: u32,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    // Last: ConnectOpts' help heading applies to every flag after it.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
 /// `mqttkit demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -378,9 +419,14 @@ pub struct DemoArgs {
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub devices: u32,
 
-    /// Stop after this long (default: until Ctrl-C).
+    /// Stop after this long (default: until Ctrl-C, or q in top).
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub duration: Option<Duration>,
+
+    /// Print a scrolling log of the messages instead of opening `top` (what the demo does
+    /// anyway when stdout is not a terminal).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 /// `mqttkit sub`.

@@ -12,6 +12,7 @@
 //! - [`presence`]: device presence as `status --watch` tracks it; the offline announcement.
 //! - [`record`]: recordings (NDJSON, SQLite) for `record` and `replay`.
 //! - [`sim`]: simulated sensor fleets (models, payloads, scenario files, the device loop).
+//! - [`top`]: the live terminal view of `mqttkit top` (state, drawing, keys, terminal).
 //! - [`topic`]: topic name and filter validation and matching, `$`-rules included.
 //! - [`output`]: output style, colour, the error and warning printer, `sub`'s message formats.
 //! - [`error`]: the errors callers branch on and their exit codes.
@@ -31,6 +32,7 @@ pub mod reason;
 pub mod record;
 pub mod shutdown;
 pub mod sim;
+pub mod top;
 pub mod topic;
 
 /// The log level: the `-v` flags, or for `broker -c FILE` without them the file's
@@ -57,6 +59,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Bench(args) => cmd::bench::run(args),
         cli::Command::Record(args) => cmd::record::run(args),
         cli::Command::Replay(args) => cmd::replay::run(args),
+        cli::Command::Top(args) => cmd::top::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }
 }

@@ -1,7 +1,8 @@
-//! `mqttkit demo`: the bundled broker, a small fleet with presence, and a live subscriber, in
-//! one process — what the toolkit does, in a minute.
+//! `mqttkit demo`: the bundled broker, a small fleet with presence, and `top` on a terminal
+//! (or, with `--plain` or without a terminal, a subscriber printing a scrolling log), in one
+//! process — what the toolkit does, in a minute.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -19,15 +20,22 @@ use crate::conn::{self, ConnectConfig, Event, Message, Will};
 use crate::output::format::iso8601_millis;
 use crate::sim::device::{DeviceRun, Presence};
 use crate::sim::{sensor, topic_for, DeviceSpec, FleetSpec, ModelKind, PayloadFormat, Stats};
+use crate::top::{self, TopConfig};
 
 /// Runs `mqttkit demo`.
 pub fn run(args: DemoArgs) -> Result<()> {
+    let term = std::env::var("TERM").ok();
+    let on_terminal =
+        super::top::no_terminal(std::io::stdout().is_terminal(), term.as_deref()).is_none();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?
-        .block_on(demo(args))
+        .block_on(async {
+            let with_top = !args.plain && on_terminal;
+            demo(args, with_top).await
+        })
 }
 
 /// Binds `port` on 127.0.0.1, or a free port when it is taken (saying so).
@@ -74,7 +82,7 @@ fn fleet(devices: u32) -> Result<FleetSpec> {
     })
 }
 
-async fn demo(args: DemoArgs) -> Result<()> {
+async fn demo(args: DemoArgs, with_top: bool) -> Result<()> {
     let stopped_by_user = crate::shutdown::signal();
     let listener = bind(args.port).await?;
     let addr = listener.local_addr()?;
@@ -83,18 +91,22 @@ async fn demo(args: DemoArgs) -> Result<()> {
     let broker = tokio::spawn(broker::run(
         listener,
         BrokerConfig {
-            sys_interval: None,
+            // top's broker panel; the log has no use for it.
+            sys_interval: with_top.then_some(Duration::from_secs(2)),
             ..BrokerConfig::default()
         },
         async move { broker_stopped.cancelled().await },
     ));
-    print_banner(addr, args.devices);
-
     let fleet = Arc::new(fleet(args.devices)?);
     let stop = CancellationToken::new();
     let stats = Arc::new(Stats::default());
-    let watcher_events = subscribe_watcher(&ConnectConfig::tcp(addr, "demo-watcher")).await?;
-    let watcher = tokio::spawn(watch(watcher_events));
+    let watcher = if with_top {
+        None
+    } else {
+        print_banner(addr, args.devices);
+        let events = subscribe_watcher(&ConnectConfig::tcp(addr, "demo-watcher")).await?;
+        Some(tokio::spawn(watch(events)))
+    };
     let mut devices = tokio::task::JoinSet::new();
     for d in &fleet.devices {
         let mut conn = ConnectConfig::tcp(addr, &format!("demo-{}", d.name));
@@ -122,25 +134,64 @@ async fn demo(args: DemoArgs) -> Result<()> {
             .run(),
         );
     }
-    tokio::select! {
-        () = stopped_by_user => {}
-        () = sleep_or_forever(args.duration) => {}
-    }
+    let shown = if with_top {
+        let stop_top = CancellationToken::new();
+        let config = top_config(addr);
+        let mut top = tokio::task::spawn_blocking({
+            let stop_top = stop_top.clone();
+            move || top::run_until(config, stop_top)
+        });
+        tokio::select! {
+            done = &mut top => done,
+            () = sleep_or_forever(args.duration) => {
+                stop_top.cancel();
+                top.await
+            }
+        }
+        .context("top failed")?
+    } else {
+        tokio::select! {
+            () = stopped_by_user => {}
+            () = sleep_or_forever(args.duration) => {}
+        }
+        Ok(())
+    };
     stop.cancel();
     while let Some(done) = devices.join_next().await {
         done.context("device task failed")??;
     }
-    // Let the watcher print the devices going offline.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    watcher.abort();
+    if let Some(watcher) = watcher {
+        // Let the watcher print the devices going offline.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        watcher.abort();
+    }
     stop_broker.cancel();
     broker.await.context("broker task failed")??;
+    shown?;
     let s = stats.snapshot();
     crate::output::print_status(&format!(
         "demo: {} readings published by {} devices; broker stopped",
         s.produced, args.devices
     ));
     Ok(())
+}
+
+/// `top` on the demo's broker, with a hint of what to try from another terminal.
+fn top_config(addr: SocketAddr) -> TopConfig {
+    TopConfig {
+        conn: ConnectConfig::tcp(addr, "demo-top"),
+        filters: vec!["#".into()],
+        qos: QoS::AtMostOnce,
+        history: 50,
+        presence: None,
+        fps: 10,
+        color: colored::control::SHOULD_COLORIZE.should_colorize(),
+        hint: Some(format!(
+            " demo · try: mqttkit sub -h {} -p {} -t 'sensors/#' -v   · q quits",
+            addr.ip(),
+            addr.port()
+        )),
+    }
 }
 
 async fn sleep_or_forever(duration: Option<Duration>) {

@@ -12,6 +12,7 @@ pub mod replay;
 pub mod sim;
 pub mod status;
 pub mod subscribe;
+pub mod top;
 
 use std::future::Future;
 

@@ -31,6 +31,30 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color_env: bool) -> 
     }
 }
 
+/// While set, log lines are dropped: a full-screen view (`top`) owns the terminal.
+static LOGS_MUTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Drops (`true`) or writes again (`false`) the log lines meant for stderr.
+pub fn mute_logs(muted: bool) {
+    LOGS_MUTED.store(muted, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// stderr for the logger, or nothing while [`mute_logs`] is on.
+struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if LOGS_MUTED.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(buf.len());
+        }
+        io::stderr().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
+
 fn no_color_env() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
@@ -57,7 +81,7 @@ pub fn init(choice: ColorChoice, verbosity: u8) {
     let stderr_color = use_color(choice, io::stderr().is_terminal(), no_color_env());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
+        .with_writer(|| LogWriter)
         .with_ansi(stderr_color)
         .with_target(false)
         .try_init();

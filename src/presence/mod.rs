@@ -54,6 +54,8 @@ pub struct Device {
     pub state: State,
     /// When its last status message arrived.
     pub last_seen: SystemTime,
+    /// When it entered its state (a heartbeat repeating the state does not move it).
+    pub since: SystemTime,
 }
 
 /// A change to report.
@@ -65,25 +67,54 @@ pub struct Change {
     pub state: Option<State>,
 }
 
+/// Which topics are status topics.
+#[derive(Debug, Clone)]
+enum Watched {
+    /// Those matching a filter: every payload is a state.
+    Filter(String),
+    /// Those whose last level is `status` and whose payload says `online` or `offline`.
+    StatusLevel,
+}
+
 /// The devices seen on a watched filter.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone)]
 pub struct Presence {
-    filter: String,
+    watched: Watched,
     devices: BTreeMap<String, Device>,
 }
 
 impl Presence {
-    /// Watches `filter` (e.g. `devices/+/status`).
+    /// Watches `filter` (e.g. `devices/+/status`), as `status --watch` does.
     pub fn new(filter: &str) -> Presence {
         Presence {
-            filter: filter.to_owned(),
+            watched: Watched::Filter(filter.to_owned()),
+            devices: BTreeMap::new(),
+        }
+    }
+
+    /// Watches every topic whose last level is `status` (`…/status`, at any depth) and whose
+    /// payload says `online` or `offline` (as text, or JSON with a `status` field); an empty
+    /// payload forgets a known device. The device's name is the topic without `/status`.
+    /// Used where no filter is given (`top`): other payloads on such topics are not presence.
+    pub fn status_topics() -> Presence {
+        Presence {
+            watched: Watched::StatusLevel,
             devices: BTreeMap::new(),
         }
     }
 
     /// A device's name: the topic levels the filter's wildcards matched, or the topic.
     pub fn device_name(&self, topic_name: &str) -> String {
-        let filter: Vec<&str> = self.filter.split('/').collect();
+        let filter = match &self.watched {
+            Watched::Filter(f) => f,
+            Watched::StatusLevel => {
+                return topic_name
+                    .strip_suffix("/status")
+                    .unwrap_or(topic_name)
+                    .to_owned()
+            }
+        };
+        let filter: Vec<&str> = filter.split('/').collect();
         let levels: Vec<&str> = topic_name.split('/').collect();
         let mut parts = Vec::new();
         for (i, f) in filter.iter().enumerate() {
@@ -106,7 +137,11 @@ impl Presence {
     /// Applies a status message; the change, if it is one. A repeated state (a heartbeat)
     /// only refreshes the last-seen time.
     pub fn apply(&mut self, topic_name: &str, payload: &[u8], at: SystemTime) -> Option<Change> {
-        if !topic::matches(&self.filter, topic_name) {
+        let watched = match &self.watched {
+            Watched::Filter(f) => topic::matches(f, topic_name),
+            Watched::StatusLevel => topic_name.ends_with("/status"),
+        };
+        if !watched {
             return None;
         }
         let name = self.device_name(topic_name);
@@ -117,12 +152,20 @@ impl Presence {
             });
         }
         let state = State::from_payload(payload);
+        if matches!(self.watched, Watched::StatusLevel) && matches!(state, State::Other(_)) {
+            return None;
+        }
+        let since = match self.devices.get(&name) {
+            Some(d) if d.state == state => d.since,
+            _ => at,
+        };
         let previous = self.devices.insert(
             name.clone(),
             Device {
                 topic: topic_name.to_owned(),
                 state: state.clone(),
                 last_seen: at,
+                since,
             },
         );
         match previous {
@@ -183,6 +226,35 @@ mod tests {
         );
         assert!(p.devices().is_empty());
         assert_eq!(p.apply("other/a/status", b"online", t), None);
+    }
+
+    #[test]
+    fn since_moves_on_a_change_not_on_a_heartbeat() {
+        let mut p = Presence::new("d/+");
+        let t = |s| UNIX_EPOCH + std::time::Duration::from_secs(s);
+        p.apply("d/a", b"online", t(1));
+        p.apply("d/a", b"online", t(5));
+        let d = &p.devices()["a"];
+        assert_eq!((d.since, d.last_seen), (t(1), t(5)));
+        p.apply("d/a", b"offline", t(9));
+        assert_eq!(p.devices()["a"].since, t(9));
+    }
+
+    #[test]
+    fn status_topics_take_online_and_offline_on_any_status_level() {
+        let mut p = Presence::status_topics();
+        let t = UNIX_EPOCH;
+        assert!(p.apply("devices/dev-1/status", b"online", t).is_some());
+        assert!(p
+            .apply("site/a/pump/status", br#"{"status":"offline"}"#, t)
+            .is_some());
+        assert_eq!(p.apply("status", b"online", t), None, "no device level");
+        assert_eq!(p.apply("x/status", b"42", t), None, "not presence");
+        assert_eq!(p.apply("x/statuses", b"online", t), None);
+        let names: Vec<&String> = p.devices().keys().collect();
+        assert_eq!(names, ["devices/dev-1", "site/a/pump"]);
+        assert_eq!(p.devices()["site/a/pump"].state, State::Offline);
+        assert_eq!(p.apply("devices/dev-1/status", b"", t).unwrap().state, None);
     }
 
     #[test]
