@@ -2,13 +2,20 @@
 //! that hands every event to the bridge's loop over a channel and, after a lost connection,
 //! waits out the shared backoff before polling again (which reconnects); the bridge's loop
 //! only ever queues requests without waiting (`try_*`), so neither can block the other.
+//!
+//! Before reconnecting, the task also waits until the bridge's loop has seen the loss (and
+//! so stopped handing this link messages), then takes what was queued meanwhile out of
+//! rumqttc's request queue ([`Events::clean`]): on a new session the bridge resends its
+//! limbo itself, in order, and nothing queued before it may overtake it.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use anyhow::Result;
 use rumqttc::QoS;
-use tokio::sync::mpsc;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinHandle;
 
 use super::outbox::Outbox;
@@ -60,6 +67,8 @@ pub struct Link {
     pub subscription: Option<Subscription>,
     /// The subscription is still to be queued (after a CONNACK).
     pub subscribe_pending: bool,
+    /// Tells the task that the loss of the connection was seen.
+    loss_seen: Arc<Notify>,
     task: JoinHandle<()>,
 }
 
@@ -73,7 +82,14 @@ impl Link {
         subscription: Option<Subscription>,
         tx: mpsc::Sender<(Side, LinkEvent)>,
     ) -> Link {
-        let task = tokio::spawn(drive(connection.events, side, max_reconnects, tx));
+        let loss_seen = Arc::new(Notify::new());
+        let task = tokio::spawn(drive(
+            connection.events,
+            side,
+            max_reconnects,
+            tx,
+            loss_seen.clone(),
+        ));
         Link {
             side,
             client: connection.client,
@@ -84,8 +100,19 @@ impl Link {
             outbox: Outbox::default(),
             subscribe_pending: subscription.is_some(),
             subscription,
+            loss_seen,
             task,
         }
+    }
+
+    /// The connection is lost: nothing more is handed to it until the next CONNACK, and
+    /// the task may reconnect.
+    pub fn lost(&mut self) {
+        if self.connected {
+            self.connected = false;
+            self.outbox.lost();
+        }
+        self.loss_seen.notify_one();
     }
 
     /// Queues the acknowledgements owed while the request queue has room (none while
@@ -144,6 +171,7 @@ async fn drive(
     side: Side,
     max_reconnects: Option<u32>,
     tx: mpsc::Sender<(Side, LinkEvent)>,
+    loss_seen: Arc<Notify>,
 ) {
     let mut backoff = Backoff::default();
     loop {
@@ -178,7 +206,10 @@ async fn drive(
                     return;
                 }
                 match retry_in {
-                    Some(delay) => tokio::time::sleep(delay).await,
+                    Some(delay) => {
+                        tokio::join!(tokio::time::sleep(delay), loss_seen.notified());
+                        events.clean();
+                    }
                     None => return,
                 }
             }

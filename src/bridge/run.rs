@@ -226,17 +226,14 @@ pub async fn bridge(plan: BridgePlan, report: &mut dyn FnMut(Report)) -> Result<
                     ))
                     .into());
                 }
+                report(Report::Subscribed { side });
             }
             LinkEvent::Event(Event::ServerDisconnect(reason)) => {
                 warn!("{} disconnected the bridge: {reason}", side.flag());
             }
             LinkEvent::Event(_) => {}
             LinkEvent::Lost { error, retry_in } => {
-                let link = &mut links[i];
-                if link.connected {
-                    link.connected = false;
-                    link.outbox.lost();
-                }
+                links[i].lost();
                 match retry_in {
                     None => break Err(error.context(format!("{} broker", side.flag()))),
                     Some(retry_in) => report(Report::Lost {

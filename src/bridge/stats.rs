@@ -69,6 +69,11 @@ pub enum Report<'a> {
         /// Whether its broker resumed the bridge's session.
         session_present: bool,
     },
+    /// A source's broker granted its subscriptions: messages flow from now on.
+    Subscribed {
+        /// Which.
+        side: Side,
+    },
     /// A side lost its connection; it reconnects after `retry_in`.
     Lost {
         /// Which.

@@ -231,6 +231,14 @@ fn print_report(r: &Report, verbose: bool, json: bool) {
                 output::print_status(&format!("bridge: {} connected ({session})", side.flag()));
             }
         }
+        Report::Subscribed { side } => {
+            if json {
+                json_line("subscribed", &[("side", serde_json::json!(side))]);
+            }
+            if verbose {
+                output::print_status(&format!("bridge: {} subscribed", side.flag()));
+            }
+        }
         Report::Lost {
             side,
             error,

@@ -295,6 +295,17 @@ impl Events {
         }
     }
 
+    /// Moves the requests queued since the connection was lost out of the request queue:
+    /// rumqttc then resends what was in flight and those publishes only if the broker
+    /// resumes the session (acknowledgements are dropped: the broker resends their
+    /// messages), instead of sending them on a new session ahead of everything else.
+    pub fn clean(&mut self) {
+        match self {
+            Events::V311(e) => e.clean(),
+            Events::V5(e) => e.clean(),
+        }
+    }
+
     /// The next event if one is ready now, without waiting (`None`: nothing is ready).
     pub async fn poll_ready(&mut self) -> Option<Result<Event>> {
         let mut next = std::pin::pin!(self.poll());
