@@ -151,7 +151,7 @@ fn props(p: &raw5::Publish) -> raw5::PublishProperties {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn v5_to_v5_keeps_payload_qos_retain_and_properties_and_applies_the_remap() {
+async fn v5_to_v5_keeps_payload_qos_retain_as_published_mqtt_3_3_1_13_and_properties_and_applies_the_remap() {
     let (a, b) = (TestBroker::start().await, TestBroker::start().await);
     let mut sub = RawV5::connected(b.addr, "sub").await;
     let rap = raw5::Filter {
@@ -235,7 +235,7 @@ async fn v5_to_v5_keeps_payload_qos_retain_and_properties_and_applies_the_remap(
         assert_eq!(m.qos, *qos, "{topic}");
         assert_eq!(
             m.retain, *retain,
-            "{topic}: Retain As Published [MQTT-3.3.1-12]"
+            "{topic}: Retain As Published [MQTT-3.3.1-13]"
         );
         let have = props(m);
         match p {

@@ -45,7 +45,7 @@ impl Rules {
         let topic = remap::apply(&self.remaps, &m.topic)?;
         let mut properties = m.properties.clone().map(|mut p| {
             // An alias belongs to one connection [MQTT-3.3.2-10]; subscription identifiers
-            // to the bridge's subscription [MQTT-3.3.4-3] (and a client sends none).
+            // to the bridge's own subscription (and a client sends none).
             p.topic_alias = None;
             p.subscription_identifiers.clear();
             p
