@@ -151,7 +151,8 @@ fn props(p: &raw5::Publish) -> raw5::PublishProperties {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn v5_to_v5_keeps_payload_qos_retain_as_published_mqtt_3_3_1_13_and_properties_and_applies_the_remap() {
+async fn v5_to_v5_keeps_payload_qos_retain_as_published_mqtt_3_3_1_13_and_properties_and_applies_the_remap(
+) {
     let (a, b) = (TestBroker::start().await, TestBroker::start().await);
     let mut sub = RawV5::connected(b.addr, "sub").await;
     let rap = raw5::Filter {
@@ -461,17 +462,24 @@ impl Counter {
 }
 
 /// Publishes `per_topic` messages to each of `topics` topics t/0, t/1, … at QoS 1 (payload:
-/// the sequence number), paced, and counts the broker's acknowledgements.
+/// the sequence number), paced, and counts the broker's acknowledgements. Its session is
+/// persistent and it reconnects, so rumqttc resends what was in flight when the broker
+/// restarts.
 fn publisher(port: u16, topics: usize, per_topic: u64) -> Arc<AtomicUsize> {
     let acked = Arc::new(AtomicUsize::new(0));
     let mut o = rumqttc::MqttOptions::new("publisher", "127.0.0.1", port);
     o.set_keep_alive(Duration::from_secs(30));
+    o.set_clean_session(false);
     let (client, mut events) = rumqttc::AsyncClient::new(o, 64);
     let a = acked.clone();
     tokio::spawn(async move {
-        while let Ok(event) = events.poll().await {
-            if let rumqttc::Event::Incoming(rumqttc::Packet::PubAck(_)) = event {
-                a.fetch_add(1, Ordering::SeqCst);
+        loop {
+            match events.poll().await {
+                Ok(rumqttc::Event::Incoming(rumqttc::Packet::PubAck(_))) => {
+                    a.fetch_add(1, Ordering::SeqCst);
+                }
+                Ok(_) => {}
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             }
         }
     });
@@ -496,6 +504,44 @@ async fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool)
         assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// Every message of t/0 … t/(topics-1) arrived, the first arrivals of each topic in order
+/// (a second copy is what QoS 1 allows after a restart).
+fn check_arrivals(count: &Counter, topics: usize, per_topic: u64) {
+    let total = topics * per_topic as usize;
+    let got = count.got.lock().unwrap().clone();
+    let mut seen: HashMap<&str, Vec<u64>> = HashMap::new();
+    let mut distinct = HashSet::new();
+    for (topic, seq) in &got {
+        if distinct.insert((topic.as_str(), *seq)) {
+            seen.entry(topic).or_default().push(*seq);
+        }
+    }
+    for t in 0..topics {
+        let firsts = &seen[format!("t/{t}").as_str()];
+        let missing: Vec<u64> = (0..per_topic).filter(|s| !firsts.contains(s)).collect();
+        assert!(missing.is_empty(), "t/{t}: lost {missing:?}");
+        let late: Vec<(usize, u64)> = firsts
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[1] < w[0])
+            .map(|(i, w)| (i + 1, w[1]))
+            .collect();
+        assert!(
+            late.is_empty(),
+            "t/{t}: first arrivals out of order at (index, seq) {late:?}; all: {:?}",
+            got.iter()
+                .filter(|(topic, _)| *topic == format!("t/{t}"))
+                .map(|(_, s)| s)
+                .collect::<Vec<_>>()
+        );
+    }
+    eprintln!(
+        "published and acknowledged {total}, arrived {} ({} duplicates, allowed at QoS 1)",
+        got.len(),
+        got.len() - total
+    );
 }
 
 /// Store and forward at QoS 1 from `source_mosquitto ? mosquitto : bundled` to the other,
@@ -563,38 +609,7 @@ async fn store_and_forward(source_mosquitto: bool) {
     .await;
     wait_until("everything arrived", limit, || count.distinct() >= total).await;
 
-    let got = count.got.lock().unwrap().clone();
-    let mut seen: HashMap<&str, Vec<u64>> = HashMap::new();
-    let mut distinct = HashSet::new();
-    for (topic, seq) in &got {
-        if distinct.insert((topic.as_str(), *seq)) {
-            seen.entry(topic).or_default().push(*seq);
-        }
-    }
-    for t in 0..TOPICS {
-        let firsts = &seen[format!("t/{t}").as_str()];
-        let missing: Vec<u64> = (0..PER_TOPIC).filter(|s| !firsts.contains(s)).collect();
-        assert!(missing.is_empty(), "t/{t}: lost {missing:?}");
-        let late: Vec<(usize, u64)> = firsts
-            .windows(2)
-            .enumerate()
-            .filter(|(_, w)| w[1] < w[0])
-            .map(|(i, w)| (i + 1, w[1]))
-            .collect();
-        assert!(
-            late.is_empty(),
-            "t/{t}: first arrivals out of order at (index, seq) {late:?}; all: {:?}",
-            got.iter()
-                .filter(|(topic, _)| *topic == format!("t/{t}"))
-                .map(|(_, s)| s)
-                .collect::<Vec<_>>()
-        );
-    }
-    eprintln!(
-        "published and acknowledged {total}, arrived {} ({} duplicates, allowed at QoS 1)",
-        got.len(),
-        got.len() - total
-    );
+    check_arrivals(&count, TOPICS, PER_TOPIC);
     let (status, _, stderr) = bridge.term().await;
     assert!(status.success(), "{status}: {stderr}");
 }
@@ -615,6 +630,62 @@ async fn bundled_to_mosquitto_at_qos1_loses_nothing_across_kill_9_of_the_destina
         return;
     }
     store_and_forward(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persistent_mosquitto_source_restarted_by_sigterm_keeps_what_it_queued_for_the_bridge() {
+    if skip_without("mosquitto") {
+        return;
+    }
+    const TOPICS: usize = 3;
+    const PER_TOPIC: u64 = 500;
+    let total = TOPICS * PER_TOPIC as usize;
+    let store = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let conf = format!(
+        "user root\nlistener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n\
+         persistence_location {}/\nmax_queued_messages 0\n",
+        store.path().display()
+    );
+    let mut source = Mosquitto::start_config(&conf, port);
+    let dest = TestBroker::start().await;
+    let count = counter(dest.addr.port());
+    count.wait_subscribed(1).await;
+    let n = name("src");
+    let mut bridge = Bridge::start(&[
+        "--from",
+        &url(port),
+        "--to",
+        &url(dest.addr.port()),
+        "-t",
+        "t/#",
+        "--name",
+        &n,
+    ]);
+    bridge.wait_event("subscribed", 1).await;
+    let acked = publisher(port, TOPICS, PER_TOPIC);
+    let limit = Duration::from_secs(20);
+    wait_until("half acknowledged", limit, || {
+        acked.load(Ordering::SeqCst) >= total / 2
+    })
+    .await;
+    source.terminate();
+    source = Mosquitto::start_config(&conf, port);
+    wait_until("everything acknowledged", limit, || {
+        acked.load(Ordering::SeqCst) >= total
+    })
+    .await;
+    wait_until("everything arrived", limit, || count.distinct() >= total).await;
+    check_arrivals(&count, TOPICS, PER_TOPIC);
+    let resumed = bridge
+        .events("connected")
+        .iter()
+        .filter(|e| e["side"] == "from" && e["session_present"] == true)
+        .count();
+    assert!(resumed >= 1, "the source kept the bridge's session");
+    let (status, _, stderr) = bridge.term().await;
+    assert!(status.success(), "{status}: {stderr}");
+    drop(source);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
