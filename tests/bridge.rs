@@ -689,6 +689,65 @@ async fn a_persistent_mosquitto_source_restarted_by_sigterm_keeps_what_it_queued
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_the_destination_down_exits_0_within_the_drain_time_and_loses_nothing() {
+    let a = TestBroker::start().await;
+    let b = TestBroker::start().await;
+    let b_port = b.addr.port();
+    let n = name("drain");
+    let args = [
+        "--from".to_string(),
+        url(a.addr.port()),
+        "--to".into(),
+        url(b_port),
+        "-t".into(),
+        "d/#".into(),
+        "--drain-timeout".into(),
+        "500ms".into(),
+        "--name".into(),
+        n,
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut bridge = Bridge::start(&args);
+    bridge.wait_event("subscribed", 1).await;
+    b.stop().await;
+    bridge.wait_event("lost", 1).await;
+    let mut publisher = a.client("publisher").await;
+    for i in 0..5 {
+        let payload = i.to_string();
+        publisher
+            .publish("d/x", payload.as_bytes(), QoS::AtLeastOnce, false)
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, summary, stderr) = bridge.term().await;
+    assert!(status.success(), "{status}: {stderr}");
+    assert_eq!(summary["forwarded"], 0);
+    assert!(
+        stderr.contains("not acknowledged by their destination"),
+        "{stderr}"
+    );
+
+    // The source kept the five in the bridge's session: the next run forwards them.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", b_port))
+        .await
+        .unwrap();
+    let b = TestBroker::start_on(listener, BrokerConfig::default());
+    let mut sub = b.client("sub").await;
+    sub.subscribe("d/#", QoS::AtLeastOnce).await;
+    let bridge = Bridge::start(&args);
+    let mut got = Vec::new();
+    for _ in 0..5 {
+        let p = sub.recv_publish().await;
+        sub.ack(&p).await;
+        got.push(String::from_utf8(p.payload.to_vec()).unwrap());
+    }
+    assert_eq!(got, ["0", "1", "2", "3", "4"]);
+    let (status, summary, _) = bridge.term().await;
+    assert!(status.success());
+    assert_eq!(summary["forwarded"], 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_forwards_each_message_once_with_no_local_mqtt_3_8_3_3() {
     let (a, b) = (TestBroker::start().await, TestBroker::start().await);
     let mut sub_a = a.client("sub-a").await;
