@@ -656,8 +656,9 @@ pub struct BridgeArgs {
     #[arg(long, value_name = "FROM=TO")]
     pub remap: Vec<String>,
 
-    /// The highest QoS forwarded: a message goes on at the lower of its own QoS and this.
-    #[arg(short = 'q', long = "max-qos", default_value_t = 2, value_name = "QOS",
+    /// The highest QoS forwarded: a message goes on at the lower of its own QoS and this
+    /// (2: see docs/bridge.md for what rumqttc does with QoS 2 after a restart).
+    #[arg(short = 'q', long = "max-qos", default_value_t = 1, value_name = "QOS",
           value_parser = clap::value_parser!(u8).range(0..=2))]
     pub max_qos: u8,
 

@@ -174,6 +174,8 @@ async fn v5_to_v5_keeps_payload_qos_retain_as_published_mqtt_3_3_1_13_and_proper
         "sensors/#",
         "--remap",
         "sensors/=site1/sensors/",
+        "-q",
+        "2",
         "--name",
         &n,
     ]);
@@ -258,6 +260,7 @@ async fn v5_to_v5_keeps_payload_qos_retain_as_published_mqtt_3_3_1_13_and_proper
     assert_eq!(summary["forwarded"], 3);
     assert_eq!(summary["routes"][0]["filter"], "sensors/#");
     assert!(stderr.contains("bridged: forwarded 3"), "{stderr}");
+    assert!(stderr.contains("warning: -q 2"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

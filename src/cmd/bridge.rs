@@ -174,6 +174,14 @@ fn resolve(args: &BridgeArgs) -> Result<BridgePlan> {
              bridges on disjoint topics instead (docs/bridge.md)",
         ));
     }
+    if args.max_qos == 2 {
+        output::print_warning(
+            "-q 2: if the bridge restarts or loses the --from connection between acknowledging \
+             a QoS 2 message (PUBREC) and the broker's PUBREL, rumqttc, the MQTT library \
+             under mqttkit, refuses the PUBREL the broker sends again and the connection \
+             reconnects in a loop (rumqttc issue 664); -q 1 does not have this problem",
+        );
+    }
     if args.stats_interval.is_zero() {
         return Err(usage("--stats-interval must be more than 0"));
     }
