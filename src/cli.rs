@@ -574,7 +574,7 @@ pub struct ReplayArgs {
 /// `replay --retain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RetainMode {
-    /// The recorded retain flag.
+    /// The message's own retain flag (for replay: as recorded).
     Keep,
     /// Never retain.
     Drop,
