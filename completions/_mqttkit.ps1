@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges')
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live terminal view of a broker: topic tree, values, history, presence, $SYS')
+            [CompletionResult]::new('bridge', 'bridge', [CompletionResultType]::ParameterValue, 'Forward messages from one broker to another (or both ways), acknowledging each to the source only once the destination has it')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -783,6 +784,51 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on')
             break
         }
+        'mqttkit;bridge' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Forward messages matching this filter (repeatable)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Forward messages matching this filter (repeatable)')
+            [CompletionResult]::new('--remap', '--remap', [CompletionResultType]::ParameterName, 'Forward a topic starting with FROM with TO instead (repeatable; the first match applies). With --both, the other direction maps TO back to FROM')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'The highest QoS forwarded: a message goes on at the lower of its own QoS and this (2: see docs/bridge.md for what rumqttc does with QoS 2 after a restart)')
+            [CompletionResult]::new('--max-qos', '--max-qos', [CompletionResultType]::ParameterName, 'The highest QoS forwarded: a message goes on at the lower of its own QoS and this (2: see docs/bridge.md for what rumqttc does with QoS 2 after a restart)')
+            [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'keep: forward the retain flag; drop: never retain on the destination')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The bridge''s name: the client ids are NAME-from and NAME-to, and a persistent session is found again by them after a restart')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Messages held between the two sides, at most (QoS 0 messages beyond it are dropped; QoS 1/2 wait unacknowledged at the source broker)')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'On Ctrl-C or SIGTERM, wait at most this long for what is in flight to be acknowledged')
+            [CompletionResult]::new('--stats-interval', '--stats-interval', [CompletionResultType]::ParameterName, 'How often -v and --json report the counters')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds on both sides')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep-alive interval in seconds on both sides')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each connection and its CONNACK')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after this many reconnection attempts on one side (default: never)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The broker: mqtt://[user[:password]@]host[:port], mqtts:// (TLS), ws://, wss://')
+            [CompletionResult]::new('--from-version', '--from-version', [CompletionResultType]::ParameterName, 'MQTT protocol version on this side: 311 or 5')
+            [CompletionResult]::new('--from-id', '--from-id', [CompletionResultType]::ParameterName, 'Client id on this side [default: NAME-<side>, see --name]')
+            [CompletionResult]::new('--from-user', '--from-user', [CompletionResultType]::ParameterName, 'Username (or in the URL)')
+            [CompletionResult]::new('--from-pw-file', '--from-pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (or give it in the URL)')
+            [CompletionResult]::new('--from-cafile', '--from-cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file; turns TLS on')
+            [CompletionResult]::new('--from-capath', '--from-capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory; turns TLS on')
+            [CompletionResult]::new('--from-cert', '--from-cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM); needs the matching -key flag')
+            [CompletionResult]::new('--from-key', '--from-key', [CompletionResultType]::ParameterName, 'Private key (PEM) of the -cert flag')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The broker: mqtt://[user[:password]@]host[:port], mqtts:// (TLS), ws://, wss://')
+            [CompletionResult]::new('--to-version', '--to-version', [CompletionResultType]::ParameterName, 'MQTT protocol version on this side: 311 or 5')
+            [CompletionResult]::new('--to-id', '--to-id', [CompletionResultType]::ParameterName, 'Client id on this side [default: NAME-<side>, see --name]')
+            [CompletionResult]::new('--to-user', '--to-user', [CompletionResultType]::ParameterName, 'Username (or in the URL)')
+            [CompletionResult]::new('--to-pw-file', '--to-pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (or give it in the URL)')
+            [CompletionResult]::new('--to-cafile', '--to-cafile', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file; turns TLS on')
+            [CompletionResult]::new('--to-capath', '--to-capath', [CompletionResultType]::ParameterName, 'Trust every PEM CA certificate in this directory; turns TLS on')
+            [CompletionResult]::new('--to-cert', '--to-cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM); needs the matching -key flag')
+            [CompletionResult]::new('--to-key', '--to-key', [CompletionResultType]::ParameterName, 'Private key (PEM) of the -cert flag')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
+            [CompletionResult]::new('--both', '--both', [CompletionResultType]::ParameterName, 'Forward both ways: the --to broker''s messages matching the (remapped) filters go to the --from broker too. Needs MQTT 5 on both sides (No Local keeps a message from coming back)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the counters to stderr every --stats-interval')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the counters to stderr every --stats-interval')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Events (connections, counters, the summary) as JSON lines on stdout')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Log the protocol exchange to stderr')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log the protocol exchange to stderr')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--from-insecure', '--from-insecure', [CompletionResultType]::ParameterName, 'Do not verify this broker''s certificate (testing only); turns TLS on')
+            [CompletionResult]::new('--to-insecure', '--to-insecure', [CompletionResultType]::ParameterName, 'Do not verify this broker''s certificate (testing only); turns TLS on')
+            break
+        }
         'mqttkit;generate' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal without NO_COLOR), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -836,6 +882,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges')
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'A live terminal view of a broker: topic tree, values, history, presence, $SYS')
+            [CompletionResult]::new('bridge', 'bridge', [CompletionResultType]::ParameterValue, 'Forward messages from one broker to another (or both ways), acknowledging each to the source only once the destination has it')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (used to refresh the committed copies)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -892,6 +939,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqttkit' -ScriptBlock {
             break
         }
         'mqttkit;help;top' {
+            break
+        }
+        'mqttkit;help;bridge' {
             break
         }
         'mqttkit;help;generate' {

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand record 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
             cand replay 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
             cand top 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
+            cand bridge 'Forward messages from one broker to another (or both ways), acknowledging each to the source only once the destination has it'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -753,6 +754,50 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand --will-retain 'Retain the will'
             cand --insecure 'Do not verify the broker''s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
         }
+        &'mqttkit;bridge'= {
+            cand -t 'Forward messages matching this filter (repeatable)'
+            cand --topic 'Forward messages matching this filter (repeatable)'
+            cand --remap 'Forward a topic starting with FROM with TO instead (repeatable; the first match applies). With --both, the other direction maps TO back to FROM'
+            cand -q 'The highest QoS forwarded: a message goes on at the lower of its own QoS and this (2: see docs/bridge.md for what rumqttc does with QoS 2 after a restart)'
+            cand --max-qos 'The highest QoS forwarded: a message goes on at the lower of its own QoS and this (2: see docs/bridge.md for what rumqttc does with QoS 2 after a restart)'
+            cand --retain 'keep: forward the retain flag; drop: never retain on the destination'
+            cand --name 'The bridge''s name: the client ids are NAME-from and NAME-to, and a persistent session is found again by them after a restart'
+            cand --queue 'Messages held between the two sides, at most (QoS 0 messages beyond it are dropped; QoS 1/2 wait unacknowledged at the source broker)'
+            cand --drain-timeout 'On Ctrl-C or SIGTERM, wait at most this long for what is in flight to be acknowledged'
+            cand --stats-interval 'How often -v and --json report the counters'
+            cand -k 'Keep-alive interval in seconds on both sides'
+            cand --keepalive 'Keep-alive interval in seconds on both sides'
+            cand --connect-timeout 'How long to wait for each connection and its CONNACK'
+            cand --max-reconnects 'Give up after this many reconnection attempts on one side (default: never)'
+            cand --from 'The broker: mqtt://[user[:password]@]host[:port], mqtts:// (TLS), ws://, wss://'
+            cand --from-version 'MQTT protocol version on this side: 311 or 5'
+            cand --from-id 'Client id on this side [default: NAME-<side>, see --name]'
+            cand --from-user 'Username (or in the URL)'
+            cand --from-pw-file 'Read the password from the first line of this file (or give it in the URL)'
+            cand --from-cafile 'Trust the CA certificates in this PEM file; turns TLS on'
+            cand --from-capath 'Trust every PEM CA certificate in this directory; turns TLS on'
+            cand --from-cert 'Client certificate chain (PEM); needs the matching -key flag'
+            cand --from-key 'Private key (PEM) of the -cert flag'
+            cand --to 'The broker: mqtt://[user[:password]@]host[:port], mqtts:// (TLS), ws://, wss://'
+            cand --to-version 'MQTT protocol version on this side: 311 or 5'
+            cand --to-id 'Client id on this side [default: NAME-<side>, see --name]'
+            cand --to-user 'Username (or in the URL)'
+            cand --to-pw-file 'Read the password from the first line of this file (or give it in the URL)'
+            cand --to-cafile 'Trust the CA certificates in this PEM file; turns TLS on'
+            cand --to-capath 'Trust every PEM CA certificate in this directory; turns TLS on'
+            cand --to-cert 'Client certificate chain (PEM); needs the matching -key flag'
+            cand --to-key 'Private key (PEM) of the -cert flag'
+            cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
+            cand --both 'Forward both ways: the --to broker''s messages matching the (remapped) filters go to the --from broker too. Needs MQTT 5 on both sides (No Local keeps a message from coming back)'
+            cand -v 'Print the counters to stderr every --stats-interval'
+            cand --verbose 'Print the counters to stderr every --stats-interval'
+            cand --json 'Events (connections, counters, the summary) as JSON lines on stdout'
+            cand -d 'Log the protocol exchange to stderr'
+            cand --debug 'Log the protocol exchange to stderr'
+            cand --help 'Print help'
+            cand --from-insecure 'Do not verify this broker''s certificate (testing only); turns TLS on'
+            cand --to-insecure 'Do not verify this broker''s certificate (testing only); turns TLS on'
+        }
         &'mqttkit;generate'= {
             cand --color 'When to colour output: auto (a terminal without NO_COLOR), always or never'
             cand -h 'Print help (see more with ''--help'')'
@@ -799,6 +844,7 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
             cand record 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
             cand replay 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
             cand top 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
+            cand bridge 'Forward messages from one broker to another (or both ways), acknowledging each to the source only once the destination has it'
             cand generate 'Write shell completions or the man page (used to refresh the committed copies)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -839,6 +885,8 @@ set edit:completion:arg-completer[mqttkit] = {|@words|
         &'mqttkit;help;replay'= {
         }
         &'mqttkit;help;top'= {
+        }
+        &'mqttkit;help;bridge'= {
         }
         &'mqttkit;help;generate'= {
             cand completions 'Shell completions for bash, zsh, fish, elvish and PowerShell'

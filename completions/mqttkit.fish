@@ -40,6 +40,7 @@ complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "bench" -d 'Benchmar
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "record" -d 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "replay" -d 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "top" -d 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
+complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "bridge" -d 'Forward messages from one broker to another (or both ways), acknowledging each to the source only once the destination has it'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
 complete -c mqttkit -n "__fish_mqttkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand pub" -s t -l topic -d 'Topic to publish to (or the path of -L\'s URL)' -r
@@ -496,7 +497,7 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l speed -d 'Pac
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l loop -d 'Play the recording this many times, or forever' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -s t -l topic -d 'Replay only messages whose recorded topic matches this filter (repeatable)' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l remap -d 'Publish a topic starting with FROM with TO instead (repeatable; the first match applies)' -r
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l retain -d 'keep: publish with the recorded retain flag; drop: never retain' -r -f -a "keep\t'The recorded retain flag'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -l retain -d 'keep: publish with the recorded retain flag; drop: never retain' -r -f -a "keep\t'The message\'s own retain flag (for replay: as recorded)'
 drop\t'Never retain'"
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -s h -l host -d 'Broker host' -r
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand replay" -s p -l port -d 'Broker port [default: 1883, or 8883 with TLS]' -r
@@ -560,6 +561,46 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l help -d 'Print h
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -s c -l disable-clean-session -d 'Keep the session when disconnected (clean session 0); needs -i'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l will-retain -d 'Retain the will'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand top" -l insecure -d 'Do not verify the broker\'s certificate or host name (testing only): anyone on the path can read and change the traffic. Turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -s t -l topic -d 'Forward messages matching this filter (repeatable)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l remap -d 'Forward a topic starting with FROM with TO instead (repeatable; the first match applies). With --both, the other direction maps TO back to FROM' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -s q -l max-qos -d 'The highest QoS forwarded: a message goes on at the lower of its own QoS and this (2: see docs/bridge.md for what rumqttc does with QoS 2 after a restart)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l retain -d 'keep: forward the retain flag; drop: never retain on the destination' -r -f -a "keep\t'The message\'s own retain flag (for replay: as recorded)'
+drop\t'Never retain'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l name -d 'The bridge\'s name: the client ids are NAME-from and NAME-to, and a persistent session is found again by them after a restart' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l queue -d 'Messages held between the two sides, at most (QoS 0 messages beyond it are dropped; QoS 1/2 wait unacknowledged at the source broker)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l drain-timeout -d 'On Ctrl-C or SIGTERM, wait at most this long for what is in flight to be acknowledged' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l stats-interval -d 'How often -v and --json report the counters' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -s k -l keepalive -d 'Keep-alive interval in seconds on both sides' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l connect-timeout -d 'How long to wait for each connection and its CONNACK' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l max-reconnects -d 'Give up after this many reconnection attempts on one side (default: never)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from -d 'The broker: mqtt://[user[:password]@]host[:port], mqtts:// (TLS), ws://, wss://' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-version -d 'MQTT protocol version on this side: 311 or 5' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-id -d 'Client id on this side [default: NAME-<side>, see --name]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-user -d 'Username (or in the URL)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-pw-file -d 'Read the password from the first line of this file (or give it in the URL)' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-cafile -d 'Trust the CA certificates in this PEM file; turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-capath -d 'Trust every PEM CA certificate in this directory; turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-cert -d 'Client certificate chain (PEM); needs the matching -key flag' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-key -d 'Private key (PEM) of the -cert flag' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to -d 'The broker: mqtt://[user[:password]@]host[:port], mqtts:// (TLS), ws://, wss://' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-version -d 'MQTT protocol version on this side: 311 or 5' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-id -d 'Client id on this side [default: NAME-<side>, see --name]' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-user -d 'Username (or in the URL)' -r
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-pw-file -d 'Read the password from the first line of this file (or give it in the URL)' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-cafile -d 'Trust the CA certificates in this PEM file; turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-capath -d 'Trust every PEM CA certificate in this directory; turns TLS on' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-cert -d 'Client certificate chain (PEM); needs the matching -key flag' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-key -d 'Private key (PEM) of the -cert flag' -r -F
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l both -d 'Forward both ways: the --to broker\'s messages matching the (remapped) filters go to the --from broker too. Needs MQTT 5 on both sides (No Local keeps a message from coming back)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -s v -l verbose -d 'Print the counters to stderr every --stats-interval'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l json -d 'Events (connections, counters, the summary) as JSON lines on stdout'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -s d -l debug -d 'Log the protocol exchange to stderr'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l help -d 'Print help'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l from-insecure -d 'Do not verify this broker\'s certificate (testing only); turns TLS on'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand bridge" -l to-insecure -d 'Do not verify this broker\'s certificate (testing only); turns TLS on'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour output: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
@@ -581,18 +622,19 @@ complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_see
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions for bash, zsh, fish, elvish and PowerShell'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page `mqttkit.1`'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "broker" -d 'Run the bundled broker: MQTT 3.1.1 and 5 on one port'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "bench" -d 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "record" -d 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "replay" -d 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "top" -d 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
-complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "pub" -d 'Publish messages (mosquitto_pub\'s flags)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "sub" -d 'Subscribe and print messages (mosquitto_sub\'s flags and output)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "sim" -d 'Simulate sensors publishing telemetry (temperature, pressure, …)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "status" -d 'Announce a device\'s presence (retained "online", a will of "offline"), or watch many'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "demo" -d 'A broker, a small fleet and a live subscriber in one process: mqttkit in a minute'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "broker" -d 'Run the bundled broker: MQTT 3.1.1 and 5 on one port'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "bench" -d 'Benchmark a broker: open-loop load, HDR latency percentiles, delivery checks'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "record" -d 'Record messages losslessly to NDJSON (and/or an SQLite database) for replay'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "replay" -d 'Publish a recording again, at its recorded pace (scaled by --speed) or as fast as the broker acknowledges'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "top" -d 'A live terminal view of a broker: topic tree, values, history, presence, $SYS'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "bridge" -d 'Forward messages from one broker to another (or both ways), acknowledging each to the source only once the destination has it'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "generate" -d 'Write shell completions or the man page (used to refresh the committed copies)'
+complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and not __fish_seen_subcommand_from pub sub sim status demo broker bench record replay top bridge generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from broker" -f -a "passwd" -d 'Add or update a user in a password file (mosquitto_passwd\'s format). The password is read from a prompt on a terminal, else from the first line of stdin'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pubsub" -d 'Publishers and subscribers in one run: end-to-end latency and delivery checks'
 complete -c mqttkit -n "__fish_mqttkit_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publishers only: publish rate, and publish→ack latency at QoS 1/2'

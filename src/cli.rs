@@ -67,6 +67,7 @@ impl Cli {
             Command::Record(args) => args.debug,
             Command::Replay(args) => args.debug,
             Command::Top(_) => 0,
+            Command::Bridge(args) => args.debug,
             Command::Generate(_) => 0,
         };
         self.verbose.saturating_add(own)
@@ -113,6 +114,9 @@ pub enum Command {
     Replay(ReplayArgs),
     /// A live terminal view of a broker: topic tree, values, history, presence, $SYS.
     Top(TopArgs),
+    /// Forward messages from one broker to another (or both ways), acknowledging each to
+    /// the source only once the destination has it.
+    Bridge(BridgeArgs),
     /// Write shell completions or the man page (used to refresh the committed copies).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -616,10 +620,161 @@ pub struct ReplayArgs {
 /// `replay --retain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RetainMode {
-    /// The recorded retain flag.
+    /// The message's own retain flag (for replay: as recorded).
     Keep,
     /// Never retain.
     Drop,
+}
+
+/// The connection flags of one side of a bridge, named after the side (`--from-user`,
+/// `--to-cafile`, …); everything else about the connection comes from the URL.
+macro_rules! bridge_side {
+    ($name:ident, $side:literal, $heading:literal) => {
+        #[doc = concat!("`bridge`'s connection to the --", $side, " broker.")]
+        #[derive(Debug, Clone, Args)]
+        pub struct $name {
+            /// The broker: mqtt://[user[:password]@]host[:port], mqtts:// (TLS), ws://, wss://.
+            #[arg(long = $side, id = concat!($side, "_url"), value_name = "URL",
+                          help_heading = $heading)]
+            pub url: Option<String>,
+
+            /// MQTT protocol version on this side: 311 or 5.
+            #[arg(long = concat!($side, "-version"), id = concat!($side, "_version"),
+                          default_value = "311", value_name = "VERSION", help_heading = $heading)]
+            pub version: String,
+
+            /// Client id on this side [default: NAME-<side>, see --name].
+            #[arg(long = concat!($side, "-id"), id = concat!($side, "_id"), value_name = "ID",
+                          help_heading = $heading)]
+            pub id: Option<String>,
+
+            /// Username (or in the URL).
+            #[arg(long = concat!($side, "-user"), id = concat!($side, "_user"),
+                          value_name = "USER", help_heading = $heading)]
+            pub user: Option<String>,
+
+            /// Read the password from the first line of this file (or give it in the URL).
+            #[arg(long = concat!($side, "-pw-file"), id = concat!($side, "_pw_file"),
+                          value_name = "FILE", help_heading = $heading)]
+            pub pw_file: Option<PathBuf>,
+
+            /// Trust the CA certificates in this PEM file; turns TLS on.
+            #[arg(long = concat!($side, "-cafile"), id = concat!($side, "_cafile"),
+                          value_name = "FILE", help_heading = $heading)]
+            pub cafile: Option<PathBuf>,
+
+            /// Trust every PEM CA certificate in this directory; turns TLS on.
+            #[arg(long = concat!($side, "-capath"), id = concat!($side, "_capath"),
+                          value_name = "DIR", help_heading = $heading)]
+            pub capath: Option<PathBuf>,
+
+            /// Client certificate chain (PEM); needs the matching -key flag.
+            #[arg(long = concat!($side, "-cert"), id = concat!($side, "_cert"),
+                          value_name = "FILE", help_heading = $heading)]
+            pub cert: Option<PathBuf>,
+
+            /// Private key (PEM) of the -cert flag.
+            #[arg(long = concat!($side, "-key"), id = concat!($side, "_key"),
+                          value_name = "FILE", help_heading = $heading)]
+            pub key: Option<PathBuf>,
+
+            /// Do not verify this broker's certificate (testing only); turns TLS on.
+            #[arg(long = concat!($side, "-insecure"), id = concat!($side, "_insecure"),
+                          help_heading = $heading)]
+            pub insecure: bool,
+        }
+    };
+}
+
+bridge_side!(BridgeFrom, "from", "Source (--from)");
+bridge_side!(BridgeTo, "to", "Destination (--to)");
+
+/// `mqttkit bridge`.
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct BridgeArgs {
+    /// Forward messages matching this filter (repeatable).
+    #[arg(short = 't', long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+
+    /// Forward a topic starting with FROM with TO instead (repeatable; the first match
+    /// applies). With --both, the other direction maps TO back to FROM.
+    #[arg(long, value_name = "FROM=TO")]
+    pub remap: Vec<String>,
+
+    /// The highest QoS forwarded: a message goes on at the lower of its own QoS and this
+    /// (2: see docs/bridge.md for what rumqttc does with QoS 2 after a restart).
+    #[arg(short = 'q', long = "max-qos", default_value_t = 1, value_name = "QOS",
+          value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub max_qos: u8,
+
+    /// keep: forward the retain flag; drop: never retain on the destination.
+    #[arg(long, value_enum, default_value_t = RetainMode::Keep, value_name = "keep|drop")]
+    pub retain: RetainMode,
+
+    /// Forward both ways: the --to broker's messages matching the (remapped) filters go to
+    /// the --from broker too. Needs MQTT 5 on both sides (No Local keeps a message from
+    /// coming back).
+    #[arg(long)]
+    pub both: bool,
+
+    /// The bridge's name: the client ids are NAME-from and NAME-to, and a persistent
+    /// session is found again by them after a restart.
+    #[arg(long, default_value = "mqttkit-bridge", value_name = "NAME")]
+    pub name: String,
+
+    /// Messages held between the two sides, at most (QoS 0 messages beyond it are dropped;
+    /// QoS 1/2 wait unacknowledged at the source broker).
+    #[arg(long, default_value_t = 1000, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=65535))]
+    pub queue: u32,
+
+    /// On Ctrl-C or SIGTERM, wait at most this long for what is in flight to be acknowledged.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub drain_timeout: Duration,
+
+    /// Print the counters to stderr every --stats-interval.
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+
+    /// How often -v and --json report the counters.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub stats_interval: Duration,
+
+    /// Events (connections, counters, the summary) as JSON lines on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Keep-alive interval in seconds on both sides.
+    #[arg(
+        short = 'k',
+        long = "keepalive",
+        default_value_t = 60,
+        value_name = "SECONDS"
+    )]
+    pub keepalive: u16,
+
+    /// How long to wait for each connection and its CONNACK.
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    pub connect_timeout: Duration,
+
+    /// Give up after this many reconnection attempts on one side (default: never).
+    #[arg(long, value_name = "N")]
+    pub max_reconnects: Option<u32>,
+
+    /// Log the protocol exchange to stderr.
+    #[arg(short = 'd', long = "debug", action = ArgAction::Count)]
+    pub debug: u8,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    #[command(flatten)]
+    pub from: BridgeFrom,
+
+    #[command(flatten)]
+    pub to: BridgeTo,
 }
 
 /// `mqttkit bench`.

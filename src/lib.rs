@@ -8,6 +8,7 @@
 //! - [`cmd`]: one module per subcommand: arguments → validated configuration → subsystem.
 //! - [`conn`]: connection flags → validated configuration → rumqttc client, reconnect backoff.
 //! - [`bench`]: broker benchmarks (open-loop load, HDR histograms, reports).
+//! - [`bridge`]: forwarding between two brokers (`bridge`): store and forward, both ways.
 //! - [`broker`]: the bundled MQTT 3.1.1 and 5 broker (`broker::run(listener, config, shutdown)`).
 //! - [`presence`]: device presence as `status --watch` tracks it; the offline announcement.
 //! - [`record`]: recordings (NDJSON, SQLite) for `record` and `replay`.
@@ -20,6 +21,7 @@
 //! - [`shutdown`]: the one shutdown signal (Ctrl-C or SIGTERM) of every long-running command.
 
 pub mod bench;
+pub mod bridge;
 pub mod broker;
 pub mod cli;
 pub mod cmd;
@@ -60,6 +62,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Record(args) => cmd::record::run(args),
         cli::Command::Replay(args) => cmd::replay::run(args),
         cli::Command::Top(args) => cmd::top::run(args),
+        cli::Command::Bridge(args) => cmd::bridge::run(args),
         cli::Command::Generate(args) => cmd::generate::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: arguments → validated configuration → the subsystem → output.
 
 pub mod bench;
+pub mod bridge;
 pub mod broker;
 pub mod demo;
 pub mod generate;

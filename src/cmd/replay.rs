@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use crate::cli::{ReplayArgs, RetainMode};
 use crate::conn;
 use crate::error::{usage, Error};
+use crate::record::remap;
 use crate::record::replayer::{self, ReplayPlan, Summary};
 use crate::record::schedule::{Loops, Speed};
 use crate::record::source::Source;
@@ -30,21 +31,7 @@ fn resolve(args: &ReplayArgs) -> Result<ReplayPlan> {
     for f in &args.topic {
         topic::validate_filter(f).map_err(|e| usage(format!("-t {f:?}: {e}")))?;
     }
-    let mut remaps = Vec::new();
-    for pair in &args.remap {
-        let (from, to) = pair
-            .split_once('=')
-            .ok_or_else(|| usage(format!("--remap {pair:?}: expected FROM=TO")))?;
-        if from.is_empty() {
-            return Err(usage(format!("--remap {pair:?}: FROM is empty")));
-        }
-        if [from, to].iter().any(|s| s.contains(['+', '#', '\0'])) {
-            return Err(usage(format!(
-                "--remap {pair:?}: a topic name has no wildcards (+, #) or NUL"
-            )));
-        }
-        remaps.push((from.to_owned(), to.to_owned()));
-    }
+    let remaps = remap::parse_all(&args.remap)?;
     let source = Source::open(&args.file).map_err(|e| usage(format!("{e:#}")))?;
     if !source.rereadable() && loops != Loops::Times(1) {
         return Err(usage("--loop needs a file: stdin can be read only once"));

@@ -214,6 +214,59 @@ impl Client {
         Ok(())
     }
 
+    /// Queues one SUBSCRIBE for all `filters` without waiting (fails when the request queue
+    /// is full). With MQTT 5: Retain As Published [MQTT-3.3.1-13], retained messages only
+    /// for a new subscription (a resumed session gets none again), and with `no_local` No
+    /// Local: the broker does not send back what this connection published [MQTT-3.8.3-3].
+    /// MQTT 3.1.1 has none of these options.
+    pub fn try_subscribe_bridge(&self, filters: &[String], qos: QoS, no_local: bool) -> Result<()> {
+        match self {
+            Client::V311(c) => {
+                let filters = filters
+                    .iter()
+                    .map(|f| rumqttc::SubscribeFilter::new(f.clone(), qos));
+                c.try_subscribe_many(filters)?;
+            }
+            Client::V5(c) => {
+                let filters = filters.iter().map(|f| v5::mqttbytes::v5::Filter {
+                    preserve_retain: true,
+                    nolocal: no_local,
+                    retain_forward_rule: v5::mqttbytes::v5::RetainForwardRule::OnNewSubscribe,
+                    ..v5::mqttbytes::v5::Filter::new(f.clone(), qos_v5(qos))
+                });
+                c.try_subscribe_many(filters)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues a DISCONNECT without waiting (fails when the request queue is full).
+    pub fn try_disconnect(&self) -> Result<()> {
+        match self {
+            Client::V311(c) => c.try_disconnect()?,
+            Client::V5(c) => c.try_disconnect()?,
+        }
+        Ok(())
+    }
+
+    /// Acknowledges a message received at `qos` with packet id `pkid` (PUBACK, or PUBREC for
+    /// QoS 2), with [`ConnectConfig::manual_acks`]; fails when the request queue is full.
+    pub fn try_ack(&self, qos: QoS, pkid: u16) -> Result<()> {
+        match self {
+            Client::V311(c) => {
+                let mut p = rumqttc::Publish::new("", qos, Vec::new());
+                p.pkid = pkid;
+                c.try_ack(&p)?;
+            }
+            Client::V5(c) => {
+                let mut p = v5::mqttbytes::v5::Publish::new("", qos_v5(qos), Vec::new(), None);
+                p.pkid = pkid;
+                c.try_ack(&p)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Queues an UNSUBSCRIBE.
     pub async fn unsubscribe(&self, filter: &str) -> Result<()> {
         match self {
@@ -239,6 +292,17 @@ impl Events {
         match self {
             Events::V311(e) => e.poll().await.map(event_v311).map_err(error_v311),
             Events::V5(e) => e.poll().await.map(event_v5).map_err(error_v5),
+        }
+    }
+
+    /// Moves the requests queued since the connection was lost out of the request queue:
+    /// rumqttc then resends what was in flight and those publishes only if the broker
+    /// resumes the session (acknowledgements are dropped: the broker resends their
+    /// messages), instead of sending them on a new session ahead of everything else.
+    pub fn clean(&mut self) {
+        match self {
+            Events::V311(e) => e.clean(),
+            Events::V5(e) => e.clean(),
         }
     }
 
@@ -489,6 +553,7 @@ fn options_v311(config: &ConnectConfig) -> rumqttc::MqttOptions {
     o.set_keep_alive(config.keep_alive);
     o.set_clean_session(config.clean_session);
     o.set_max_packet_size(MAX_PACKET_SIZE, MAX_PACKET_SIZE);
+    o.set_manual_acks(config.manual_acks);
     if let Some((u, p)) = &config.credentials {
         o.set_credentials(u, p);
     }
@@ -511,6 +576,8 @@ fn options_v5(config: &ConnectConfig) -> v5::MqttOptions {
     o.set_max_packet_size(Some(MAX_PACKET_SIZE as u32));
     o.set_session_expiry_interval(config.session_expiry);
     o.set_network_options(network_options(config));
+    o.set_manual_acks(config.manual_acks);
+    o.set_receive_maximum(config.receive_maximum);
     if let Some((u, p)) = &config.credentials {
         o.set_credentials(u, p);
     }

@@ -81,6 +81,12 @@ pub struct ConnectConfig {
     pub url_topic: Option<String>,
     /// TCP, TLS, WebSocket or WebSocket over TLS.
     pub transport: TransportConfig,
+    /// Acknowledge received QoS 1/2 messages only on [`Client::ack`] (the bridge's store and
+    /// forward), not as soon as they arrive.
+    pub manual_acks: bool,
+    /// MQTT 5 Receive Maximum: QoS 1/2 messages the broker may send before this client
+    /// acknowledges one (`None`: the protocol's default, 65535).
+    pub receive_maximum: Option<u16>,
 }
 
 impl ConnectConfig {
@@ -103,6 +109,8 @@ impl ConnectConfig {
             max_reconnects: None,
             url_topic: None,
             transport: TransportConfig::Tcp,
+            manual_acks: false,
+            receive_maximum: None,
         }
     }
 
@@ -218,6 +226,8 @@ pub fn resolve(opts: &ConnectOpts, command: &str) -> Result<ConnectConfig> {
         max_reconnects: opts.max_reconnects,
         url_topic,
         transport,
+        manual_acks: false,
+        receive_maximum: None,
     })
 }
 

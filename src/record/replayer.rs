@@ -10,6 +10,7 @@ use hdrhistogram::Histogram;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::remap::{self, Remap};
 use super::schedule::{Loops, Schedule, Speed};
 use super::schema::Record;
 use super::source::{Item, Source};
@@ -29,7 +30,7 @@ pub struct ReplayPlan {
     /// Replay only messages whose recorded topic matches one of these (all when empty).
     pub filters: Vec<String>,
     /// `(FROM, TO)`: a topic starting with FROM is published with TO instead.
-    pub remaps: Vec<(String, String)>,
+    pub remaps: Vec<Remap>,
     /// Publish every message with retain 0.
     pub drop_retain: bool,
     /// Count an entry that is not a record and go on, instead of stopping.
@@ -220,7 +221,7 @@ async fn publish_all(
         {
             continue;
         }
-        let topic = remap(&plan.remaps, &record.topic)
+        let topic = remap::apply(&plan.remaps, &record.topic)
             .map_err(|e| anyhow!("{source}, {}: {e}", item.place))?;
         let offset = schedule.offset_of(&record);
         if let Some(due) = schedule.due(offset, Instant::now()) {
@@ -263,21 +264,6 @@ fn check(r: &Record) -> Result<(), String> {
     topic::validate_name(&r.topic).map_err(|e| format!("topic {:?}: {e}", r.topic))
 }
 
-/// The topic `topic` is published with: the first remap whose FROM starts it, applied.
-fn remap(remaps: &[(String, String)], topic_name: &str) -> Result<String, String> {
-    let Some((from, to)) = remaps
-        .iter()
-        .find(|(from, _)| topic_name.starts_with(from.as_str()))
-    else {
-        return Ok(topic_name.to_owned());
-    };
-    let mapped = format!("{to}{}", &topic_name[from.len()..]);
-    topic::validate_name(&mapped).map_err(|e| {
-        format!("--remap {from}={to} turns topic {topic_name:?} into {mapped:?}, which is not a valid topic name: {e}")
-    })?;
-    Ok(mapped)
-}
-
 /// Sleeps until `due` on the timer (millisecond resolution), then yields until it has come,
 /// so a message leaves within a few microseconds of its time when the machine allows.
 async fn wait_until(due: Instant) {
@@ -289,27 +275,5 @@ async fn wait_until(due: Instant) {
     }
     while Instant::now() < due {
         tokio::task::yield_now().await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn remaps_replace_a_prefix_and_check_the_result() {
-        let remaps = vec![
-            ("sensors/".to_owned(), "lab/sensors/".to_owned()),
-            ("x".to_owned(), "y/#".to_owned()),
-        ];
-        assert_eq!(remap(&remaps, "sensors/t1").unwrap(), "lab/sensors/t1");
-        assert_eq!(remap(&remaps, "other").unwrap(), "other");
-        let err = remap(&remaps, "x/1").unwrap_err();
-        assert!(
-            err.contains("--remap x=y/#") && err.contains("\"y/#/1\""),
-            "{err}"
-        );
-        let empty = vec![("a".to_owned(), String::new())];
-        assert!(remap(&empty, "a").is_err());
     }
 }

@@ -373,6 +373,17 @@ impl Mosquitto {
     }
 }
 
+impl Mosquitto {
+    /// Stops mosquitto with SIGTERM (with `persistence true` it writes its database) and
+    /// waits until it has exited.
+    pub fn terminate(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Mosquitto {
     fn drop(&mut self) {
         let _ = self.child.kill();
