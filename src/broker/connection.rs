@@ -650,22 +650,29 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                     Ok(Some(packet)) => {
                         self.last_received = Instant::now();
                         self.packets_received += 1;
+                        let faults = &self.broker.config.faults;
+                        let last = faults
+                            .drop_after
+                            .is_some_and(|n| self.packets_received >= n);
+                        if last {
+                            // What came before is answered, as it would have been on a real
+                            // network by the time it fails; this packet is handled but not
+                            // answered. Without this, whether the answers got out would
+                            // depend on how the client's bytes were split into reads.
+                            if let Err(end) = self.flush().await {
+                                return end;
+                            }
+                        }
                         if let Err(end) = self.handle(packet) {
                             let _ = self.flush().await;
                             return end;
                         }
+                        if last {
+                            return End::Fault;
+                        }
                         if self.congested.is_some() {
                             // Flow control: the rest waits until the subscriber catches up.
                             break;
-                        }
-                        if self
-                            .broker
-                            .config
-                            .faults
-                            .drop_after
-                            .is_some_and(|n| self.packets_received >= n)
-                        {
-                            return End::Fault;
                         }
                     }
                     Ok(None) => break,
