@@ -1,10 +1,8 @@
 //! Clear refusals of what cannot work, each with its exit code: before connecting where the
 //! command line alone shows it (usage errors, 2), and a `sim` that never reached its broker (1).
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::*;
 
 /// Runs `mqttkit ARGS…` (no connection flags added) and returns its exit code and stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {
