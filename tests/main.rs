@@ -45,3 +45,29 @@ mod status;
 mod stdout_errors;
 mod sub_output_interop;
 mod tls_ws;
+
+/// With `autotests = false` a file in tests/ that has no `mod` line above is silently never
+/// built: this catches one added on another branch and merged without its line.
+#[test]
+fn every_area_file_in_tests_is_a_module_of_main() {
+    let listed: std::collections::BTreeSet<&str> = include_str!("main.rs")
+        .lines()
+        .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
+        .collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let area = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        if path.extension().is_some_and(|e| e == "rs")
+            && area != "main"
+            && !listed.contains(area.as_str())
+        {
+            missing.push(area);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "tests/main.rs lacks `mod` lines for {missing:?}"
+    );
+}
