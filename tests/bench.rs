@@ -1,13 +1,11 @@
 //! `mqttkit bench` against the bundled broker: short runs whose reports add up, the JSON
 //! schema, merge, and the usage errors.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
+use crate::common::report::*;
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::report::*;
-use common::*;
 
 fn bench(port: u16, mode: &str, args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("mqttkit").unwrap();

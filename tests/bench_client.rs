@@ -5,17 +5,15 @@
 //! Every run is short (at most a couple of seconds of load, small counts) and on 127.0.0.1;
 //! nothing here asserts on timings.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::report::*;
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::report::*;
-use common::*;
 use mqttkit::broker::{Broker, BrokerConfig, Faults};
 use rumqttc::mqttbytes::QoS;
 use tokio::net::TcpListener;

@@ -7,8 +7,6 @@
 //! a std TCP listener. Every run is short and on 127.0.0.1; the only timings asserted are
 //! generous upper bounds that show a run ends (hang checks).
 
-mod common;
-
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Output, Stdio};
@@ -17,9 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::common::report::*;
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::report::*;
-use common::*;
 
 /// `mqttkit bench MODE -h 127.0.0.1 -p PORT ARGS…`, stdin closed, nothing from the
 /// environment (password, URL, user, log filter).

@@ -7,16 +7,14 @@
 //! here asserts that something was fast. One test asserts a lag that `--tick` imposes by
 //! construction: a lower bound, which a slow machine can only raise.
 
-mod common;
-
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
+use crate::common::pki::{mosquitto, pki};
+use crate::common::report::*;
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::pki::{mosquitto, pki};
-use common::report::*;
-use common::*;
 use mqttkit::broker::{AuthConfig, BrokerConfig, PasswordFile};
 use rumqttc::mqttbytes::QoS;
 

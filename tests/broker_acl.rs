@@ -6,14 +6,12 @@
 //! Without a password file any username is accepted, so the in-process tests pick usernames
 //! freely.
 
-mod common;
-
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
+use crate::common::v5::{self, RawV5};
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::v5::{self, RawV5};
-use common::*;
 use mqttkit::broker::{Acl, AuthConfig, BrokerConfig};
 use rumqttc::mqttbytes::v4::{Connect, LastWill, Login, Packet};
 use rumqttc::mqttbytes::QoS;

@@ -1,12 +1,10 @@
 //! Authentication with mosquitto-format password files (MQTT 3.1.1 §3.1.3.4, §3.2.2.3).
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::*;
 use mqttkit::broker::{AuthConfig, BrokerConfig, PasswordFile};
 use rumqttc::mqttbytes::v4::{Connect, Packet};
 use rumqttc::ConnectReturnCode;

@@ -4,17 +4,15 @@
 //! the file; and a mosquitto-style test config (listener + password_file + acl_file) started
 //! unchanged, with mosquitto run on the same file (plus `user root`) answering alike.
 
-mod common;
-
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::common::pki::pki;
+use crate::common::v5::{self, RawV5};
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::pki::pki;
-use common::v5::{self, RawV5};
-use common::*;
 use rumqttc::mqttbytes::v4::{Connect, Login};
 use rumqttc::mqttbytes::QoS;
 use rumqttc::ConnectReturnCode;

@@ -1,8 +1,6 @@
 //! CONNECT handling of the bundled broker (MQTT 3.1.1 §3.1, §3.2).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rumqttc::mqttbytes::v4::{Connect, Packet};
 use rumqttc::mqttbytes::QoS;
 use rumqttc::ConnectReturnCode;

@@ -1,9 +1,7 @@
 //! Malformed input and limits: the offending connection is closed, everyone else is served
 //! (MQTT 3.1.1 §4.8, §1.5.3, §2.2).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use mqttkit::broker::BrokerConfig;
 use rumqttc::mqttbytes::QoS;
 

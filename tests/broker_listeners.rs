@@ -6,14 +6,12 @@
 //! The broker runs as its own process (`mqttkit broker …`), so what is tested is the command
 //! line too; its stderr (`-v`) is read for the log lines a refused connection must leave.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::process::{Command, Output, Stdio};
 
+use crate::common::pki::{pki, Pki};
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::pki::{pki, Pki};
-use common::*;
 
 fn mqttkit(args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("mqttkit").unwrap();

@@ -1,10 +1,8 @@
 //! Packets whose remaining length does not fit their type: malformed, so the broker closes the
 //! connection (3.1.1) or sends DISCONNECT 0x81 first (5) [MQTT-4.8.0-1, MQTT-4.13.1-1].
 
-mod common;
-
-use common::v5::{self, DisconnectReasonCode, RawV5};
-use common::*;
+use crate::common::v5::{self, DisconnectReasonCode, RawV5};
+use crate::common::*;
 use rumqttc::mqttbytes::v4::Packet;
 use rumqttc::mqttbytes::QoS;
 use rumqttc::v5::mqttbytes::v5::PingReq;

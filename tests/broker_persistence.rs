@@ -4,8 +4,6 @@
 //! publisher is lost to SIGTERM, nor to `kill -9` in the mode that syncs before
 //! acknowledging; a damaged store or one in use is a clear error.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::TcpStream as StdStream;
@@ -15,9 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common;
+use crate::common::{connect_packet, RawClient};
 use assert_cmd::cargo::CommandCargoExt;
 use bytes::BytesMut;
-use common::{connect_packet, RawClient};
 use rumqttc::mqttbytes::v4::{Packet, PubAck, PubRel, Publish, Subscribe};
 use rumqttc::mqttbytes::QoS;
 
@@ -241,7 +240,7 @@ async fn qos2_receive_state_survives_a_restart_so_a_resend_is_not_routed_twice_m
 
 #[tokio::test]
 async fn a_delayed_will_survives_a_restart_and_is_published_when_due_mqtt_3_1_2_8() {
-    use common::v5::*;
+    use crate::common::v5::*;
     let dir = tempfile::tempdir().unwrap();
     let mut broker = Persisted::start(dir.path(), &[]);
     let will_properties = LastWillProperties {
@@ -284,7 +283,7 @@ async fn a_delayed_will_survives_a_restart_and_is_published_when_due_mqtt_3_1_2_
 
 #[tokio::test]
 async fn a_session_expiry_runs_on_across_a_restart_mqtt_3_1_2_23() {
-    use common::v5::*;
+    use crate::common::v5::*;
     let dir = tempfile::tempdir().unwrap();
     let mut broker = Persisted::start(dir.path(), &[]);
     let (short, _) = RawV5::connect_to(broker.addr(), connect_expiry("short", true, 1)).await;

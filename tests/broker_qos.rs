@@ -1,8 +1,6 @@
 //! QoS 0/1/2 flows through the bundled broker (MQTT 3.1.1 §4.3, §4.6).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use mqttkit::broker::BrokerConfig;
 use rumqttc::mqttbytes::v4::{Packet, PubAck, PubComp, PubRec, PubRel};
 use rumqttc::mqttbytes::QoS;

@@ -1,8 +1,6 @@
 //! Retained messages (MQTT 3.1.1 §3.3.1.3).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rumqttc::mqttbytes::QoS;
 
 #[tokio::test]

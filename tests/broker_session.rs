@@ -1,8 +1,6 @@
 //! Persistent and clean sessions (MQTT 3.1.1 §3.1.2.4, §4.1, §4.4).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use mqttkit::broker::BrokerConfig;
 use rumqttc::mqttbytes::v4::{Packet, PubAck, PubRec, PubRel};
 use rumqttc::mqttbytes::QoS;

@@ -1,8 +1,6 @@
 //! Topic filters, wildcards, `$` topics, SUBSCRIBE/UNSUBSCRIBE (MQTT 3.1.1 §4.7, §3.8-§3.11).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use mqttkit::broker::BrokerConfig;
 use rumqttc::mqttbytes::v4::Packet;
 use rumqttc::mqttbytes::QoS;

@@ -2,12 +2,10 @@
 //! v5 reason codes, the server's keep-alive cap, assigned client identifiers, and the server
 //! DISCONNECTs that end a connection (keep-alive, takeover, shutdown, protocol errors).
 
-mod common;
-
 use std::time::Duration;
 
-use common::v5::*;
-use common::TestBroker;
+use crate::common::v5::*;
+use crate::common::TestBroker;
 use mqttkit::broker::{AuthConfig, BrokerConfig, Faults, PasswordFile};
 use rumqttc::v5::mqttbytes::v5::PingReq;
 

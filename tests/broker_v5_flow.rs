@@ -4,13 +4,11 @@
 //! Where mosquitto 2.0.11 is known to depart from the specification the test says so in its
 //! name (`..._mosquitto_departure`): the bundled broker is shown right.
 
-mod common;
-
 use std::sync::atomic::Ordering;
 
+use crate::common::v5::{self, *};
+use crate::common::*;
 use bytes::BytesMut;
-use common::v5::{self, *};
-use common::*;
 use mqttkit::broker::BrokerConfig;
 
 /// A client connected with these CONNECT properties.

@@ -5,12 +5,10 @@
 //! Where mosquitto 2.0.11 is known to depart from the specification the test says so in its
 //! name (`..._mosquitto_departure`): the bundled broker is shown right.
 
-mod common;
-
 use std::time::Duration;
 
-use common::v5::{self, *};
-use common::*;
+use crate::common::v5::{self, *};
+use crate::common::*;
 
 /// Publish properties with nothing set.
 fn props() -> PublishProperties {

@@ -2,12 +2,10 @@
 //! never), DISCONNECT changing it, Clean Start, resending unacknowledged messages after a
 //! reconnect, and a session shared by a 3.1.1 and an MQTT 5 connection of one client id.
 
-mod common;
-
 use std::time::Duration;
 
-use common::v5::*;
-use common::{connect_packet, RawClient, TestBroker};
+use crate::common::v5::*;
+use crate::common::{connect_packet, RawClient, TestBroker};
 
 const NORMAL: DisconnectReasonCode = DisconnectReasonCode::NormalDisconnection;
 

@@ -2,12 +2,10 @@
 //! Handling, shared subscriptions (§4.8.2), SUBACK and UNSUBACK reason codes, and the
 //! protocol errors of SUBSCRIBE.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::v5::{self, *};
-use common::*;
+use crate::common::v5::{self, *};
+use crate::common::*;
 use mqttkit::broker::{BrokerConfig, Faults};
 
 /// A filter with every option spelled out.

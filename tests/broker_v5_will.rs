@@ -2,13 +2,11 @@
 //! Session Expiry Interval, cancellation by a reconnect, DISCONNECT 0x04 and 0x00, the will's
 //! properties and Message Expiry, and a retained will.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::v5::*;
+use crate::common::TestBroker;
 use bytes::Bytes;
-use common::v5::*;
-use common::TestBroker;
 
 /// A will on `topic` with a Will Delay Interval (none when 0) and no other property.
 fn will(topic: &str, payload: &str, delay: u32) -> LastWill {

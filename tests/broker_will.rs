@@ -1,10 +1,8 @@
 //! Last Will and Testament, and keep-alive (MQTT 3.1.1 §3.1.2.5, §3.1.2.10).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use rumqttc::mqttbytes::v4::Packet;
 use rumqttc::mqttbytes::QoS;
 

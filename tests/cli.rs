@@ -1,7 +1,5 @@
 //! The binary as a user meets it: start-up line, exit codes, generated files.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

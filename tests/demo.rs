@@ -1,7 +1,6 @@
 //! `mqttkit demo`: broker, fleet and subscriber in one process.
 
-mod common;
-
+use crate::common;
 use assert_cmd::cargo::CommandCargoExt;
 use std::process::{Command, Stdio};
 

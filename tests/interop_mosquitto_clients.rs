@@ -2,11 +2,9 @@
 //! an independent client implementation checks what ours does. Each test skips, saying why,
 //! when the clients are not installed; CI installs them.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::common::*;
 use rumqttc::mqttbytes::QoS;
 
 fn mosquitto_pub(port: u16, args: &[&str]) -> std::process::Output {

@@ -4,17 +4,15 @@
 //! here). Each test skips, saying why, when its client is missing; with
 //! MQTTKIT_REQUIRE_PEERS=1 (CI) a missing client is a failure.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::v5::*;
-use common::v5::{publish, QoS};
-use common::*;
+use crate::common::v5::*;
+use crate::common::v5::{publish, QoS};
+use crate::common::*;
 use mqttkit::broker::{AuthConfig, BrokerConfig};
 use serde_json::Value;
 

@@ -2,14 +2,12 @@
 //! shared backoff, resends what was not acknowledged, and when `--max-reconnects` runs out it
 //! exits 1 saying how many lines were not delivered.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Child, ChildStdin, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use mqttkit::broker::{BrokerConfig, Faults};
 use rumqttc::mqttbytes::v4::Packet;
 use rumqttc::mqttbytes::QoS;

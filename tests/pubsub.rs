@@ -1,13 +1,11 @@
 //! `mqttkit pub` and `mqttkit sub` as users run them, against the bundled broker.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::*;
 use mqttkit::broker::{BrokerConfig, Faults};
 use rumqttc::mqttbytes::QoS;
 

@@ -1,11 +1,9 @@
 //! `mqttkit pub` and `mqttkit sub` with MQTT 5 (`-V 5`): every test runs against the bundled
 //! broker, then against a private mosquitto where it is installed.
 
-mod common;
-
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 
 /// Which broker a check runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

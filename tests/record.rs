@@ -2,16 +2,14 @@
 //! binary payloads, every property, retained messages), the SQLite table, and how a run
 //! ends (count, duration, timeout, Ctrl-C/SIGTERM, a full disk, a closed pipe).
 
-mod common;
-
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::common::recording::{lines, records, signal, wait_lines};
+use crate::common::v5::{self as raw5, RawV5};
+use crate::common::*;
 use bytes::Bytes;
-use common::recording::{lines, records, signal, wait_lines};
-use common::v5::{self as raw5, RawV5};
-use common::*;
 use mqttkit::broker::BrokerConfig;
 use rumqttc::mqttbytes::QoS;
 use serde_json::{json, Value};

@@ -2,10 +2,8 @@
 //! command line alone shows it (usage errors, 2), a message larger than the MQTT 5 broker's
 //! Maximum Packet Size (2), and a `sim` that never reached its broker (1).
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::*;
 
 /// Runs `mqttkit ARGS…` (no connection flags added) and returns its exit code and stderr.
 fn run(args: &[&str]) -> (Option<i32>, String) {

@@ -2,15 +2,14 @@
 //! (MQTT 3.1.1 and 5, NDJSON and SQLite), the schedule at 1× and 2× with `--loop`, `sub
 //! --json` input with `-t`, `--remap` and `--retain drop`, and bad input.
 
-mod common;
-
 use std::path::Path;
 use std::process::Child;
 
+use crate::common;
+use crate::common::recording::{lines, records, wait_lines};
+use crate::common::v5::{self as raw5, RawV5};
+use crate::common::*;
 use bytes::Bytes;
-use common::recording::{lines, records, wait_lines};
-use common::v5::{self as raw5, RawV5};
-use common::*;
 use mqttkit::record::Record;
 use rumqttc::mqttbytes::QoS;
 use serde_json::Value;

@@ -2,13 +2,11 @@
 //! CONNACK that never comes (a listener that accepts and never answers), well before the
 //! 10 s connect timeout would end the wait.
 
-mod common;
-
 use std::net::TcpListener;
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// A port that accepts connections and never answers; the sockets stay open while it lives.
 struct Silent {

@@ -1,13 +1,12 @@
 //! `mqttkit sim` against the bundled broker: topics, payloads, ranges, seeds, scenario files,
 //! presence, and at-least-once delivery across a broker restart.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Output;
 use std::time::Duration;
 
-use common::*;
+use crate::common;
+use crate::common::*;
 use mqttkit::broker::BrokerConfig;
 use rumqttc::mqttbytes::v4::Publish;
 use rumqttc::mqttbytes::QoS;

@@ -1,12 +1,11 @@
 //! `mqttkit status` against the bundled broker: the retained "online", the heartbeat, the will
 //! after kill -9, "offline" after SIGINT/SIGTERM, and `--watch --expect` for CI scripts.
 
-mod common;
-
 use std::process::Child;
 use std::time::Duration;
 
-use common::*;
+use crate::common;
+use crate::common::*;
 use rumqttc::mqttbytes::QoS;
 
 fn signal(child: &Child, name: &str) {

@@ -3,13 +3,12 @@
 //! (after the devices' offline announcement), any other write error (/dev/full) exits 1 with
 //! a message; bench's progress, not being its result, stops without ending the run.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common;
+use crate::common::*;
 use rumqttc::mqttbytes::QoS;
 
 fn dev_full() -> Stdio {

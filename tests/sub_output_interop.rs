@@ -6,15 +6,13 @@
 //! it is subscribed; then the messages are published live, so both see the same packets.
 //! Receive times (`tst` of `%j`) are compared by shape only.
 
-mod common;
-
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::*;
 
 /// A subscriber whose stdout is collected by a thread as it arrives.
 struct Collected {

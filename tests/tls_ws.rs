@@ -8,13 +8,11 @@
 //! Messages go out retained and come back to a fresh subscriber, so one `pub` and one `sub`
 //! make a round trip with no race between subscribing and publishing.
 
-mod common;
-
 use std::process::{Command, Output, Stdio};
 
+use crate::common::pki::{bundled, mosquitto, pki, Pki, Ports};
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::pki::{bundled, mosquitto, pki, Pki, Ports};
-use common::*;
 
 fn mqttkit(args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("mqttkit").unwrap();
