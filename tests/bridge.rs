@@ -3,8 +3,6 @@
 //! forward across kill -9 of the destination broker and of the bridge (mosquitto → bundled
 //! broker and back), `--both` without a loop, and bad input.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Read};
 use std::process::{Child, Command, Stdio};
@@ -12,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::v5::{self as raw5, RawV5};
+use crate::common::*;
 use assert_cmd::cargo::CommandCargoExt;
-use common::v5::{self as raw5, RawV5};
-use common::*;
 use mqttkit::broker::{AuthConfig, BrokerConfig, PasswordFile};
 use rumqttc::mqttbytes::v4::Packet as Packet4;
 use rumqttc::mqttbytes::QoS;

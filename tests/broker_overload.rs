@@ -3,14 +3,13 @@
 //! reading altogether is treated as stuck after the slow-consumer timeout, so the others go
 //! on at full speed.
 
-mod common;
-
+use crate::common;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::{connect_packet, RawClient, TestBroker, WAIT};
 use bytes::BytesMut;
-use common::{connect_packet, RawClient, TestBroker, WAIT};
 use mqttkit::broker::BrokerConfig;
 use rumqttc::mqttbytes::v4::{Packet, Publish};
 use rumqttc::mqttbytes::QoS;

@@ -9,6 +9,7 @@ mod bench;
 mod bench_client;
 mod bench_faults;
 mod bench_transport;
+mod bridge;
 mod broker_acl;
 mod broker_auth;
 mod broker_config;
@@ -17,6 +18,7 @@ mod broker_fuzz;
 mod broker_limits;
 mod broker_listeners;
 mod broker_malformed;
+mod broker_overload;
 mod broker_persistence;
 mod broker_qos;
 mod broker_retain;
@@ -45,6 +47,7 @@ mod status;
 mod stdout_errors;
 mod sub_output_interop;
 mod tls_ws;
+mod top;
 
 /// With `autotests = false` a file in tests/ that has no `mod` line above is silently never
 /// built: this catches one added on another branch and merged without its line.

@@ -3,14 +3,13 @@
 //! in with `tmux send-keys`, and what the screen shows comes back with `tmux capture-pane`.
 //! Every wait polls the screen until a deadline; nothing asserts on timing.
 
-mod common;
-
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::ListenersProcess;
 use assert_cmd::cargo::CommandCargoExt;
-use common::ListenersProcess;
 
 /// How long a screen may take to show what a test waits for.
 const DEADLINE: Duration = Duration::from_secs(15);
