@@ -47,7 +47,6 @@ impl Persisted {
 
     /// Starts the process (on the port of the last run, if any) and reads its port.
     fn launch(&mut self) {
-        use std::io::BufRead;
         let mut child = Command::cargo_bin("mqttkit")
             .unwrap()
             .args([
@@ -65,16 +64,7 @@ impl Persisted {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        self.port = line
-            .trim()
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+        self.port = common::listening_port(&mut child);
         self.child = Some(child);
     }
 

@@ -402,7 +402,6 @@ impl BrokerProcess {
     /// Starts `mqttkit broker -p 0 --sys-interval 0 ARGS…` and reads its port from the
     /// first line it prints.
     pub fn start(args: &[&str]) -> BrokerProcess {
-        use std::io::BufRead;
         let mut child = Command::cargo_bin("mqttkit")
             .unwrap()
             .args(["broker", "-p", "0", "--sys-interval", "0"])
@@ -412,18 +411,23 @@ impl BrokerProcess {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+        let port = listening_port(&mut child);
         BrokerProcess { port, child }
     }
+}
+
+/// The port of a `mqttkit broker` child (stdout piped), from the first line it prints.
+pub fn listening_port(child: &mut Child) -> u16 {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
 }
 
 /// A bundled broker process with several listeners, its stderr kept for the test to read.
