@@ -40,12 +40,32 @@ fn send_signal(child: &Child, name: &str) {
     assert!(ok, "kill -{name}");
 }
 
+/// Starts `mqttkit ARGS…` as a terminal's foreground job has it: SIGINT and SIGTERM at their
+/// default disposition. A shell without job control starts background commands with SIGINT
+/// ignored, and that is inherited: a test run started so (`cargo test &` in a script) would
+/// otherwise see `pub`, which keeps the disposition it was given, ignore SIGINT.
+fn spawn_in_foreground(port: u16, args: &[&str]) -> Child {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = mqttkit(port, args);
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: between fork and exec only async-signal-safe calls are made (signal(2)).
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGTERM, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    cmd.spawn().unwrap()
+}
+
 /// Starts `args` against a silent port, signals it after 1 s, and returns its exit code
 /// (`None`: ended by the signal itself) once it has exited. The bound is generous: it only
 /// has to come before the 10 s connect timeout.
 fn exit_after_signal(args: &[&str], signal: &str) -> Option<i32> {
     let silent = Silent::start();
-    let mut child = spawn_mqttkit(silent.port, args);
+    let mut child = spawn_in_foreground(silent.port, args);
     let started = Instant::now();
     std::thread::sleep(Duration::from_secs(1));
     assert!(
