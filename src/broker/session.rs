@@ -134,10 +134,17 @@ impl Outbox {
     }
 
     /// Queues a delivery and wakes the connection.
-    pub fn push(&self, delivery: Delivery) -> Pushed {
+    pub fn push(&self, mut delivery: Delivery) -> Pushed {
         let mut q = self.lock();
         if !q.online && delivery.qos == QoS::AtMostOnce {
             return Pushed::Skipped;
+        }
+        if !q.online {
+            // A payload is a slice of the publisher's read buffer, which it keeps alive
+            // whole: a delivery that may wait for hours gets its own copy, so that a few bytes
+            // queued do not hold kilobytes (or, after a large packet, megabytes).
+            let message = &mut delivery.message;
+            message.payload = bytes::Bytes::copy_from_slice(&message.payload);
         }
         let mut dropped_so_far = None;
         if q.deliveries.len() >= self.limit {
