@@ -560,7 +560,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
     }
 
     async fn flush(&mut self) -> Result<(), End> {
-        self.settle().await?;
+        if self.awaiting_disk {
+            // Boxed: only a connection that waits for the store carries that wait's state.
+            Box::pin(self.settle()).await?;
+        }
         let (kick, shutdown) = (self.kick.clone(), self.broker.shutdown.clone());
         tokio::select! {
             r = self.io.flush() => r.map_err(End::Io),
@@ -581,7 +584,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 End::Violation(v) => v.detail.clone(),
                 other => other.to_string(),
             };
-            if self.settle().await.is_ok() {
+            if Box::pin(self.settle()).await.is_ok() {
                 self.send(Outbound::Disconnect(code, Some(why)));
                 let _ = time::timeout(FAREWELL_WAIT, self.io.flush()).await;
             }
@@ -684,7 +687,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Connection<S> {
                 return end;
             }
             if let Some(congested) = self.congested.take() {
-                if let Err(end) = self.hold_back(congested).await {
+                // Boxed: a connection is as large as its largest await for as long as it
+                // lives, and few are ever held back.
+                if let Err(end) = Box::pin(self.hold_back(congested)).await {
                     return end;
                 }
                 continue;
