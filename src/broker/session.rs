@@ -248,6 +248,14 @@ impl Outbox {
         notified.await;
     }
 
+    /// Queues deliveries read back from the persistence store, oldest first (their payloads
+    /// are their own already: no copy), keeping the newest `limit`.
+    pub fn restore(&self, deliveries: Vec<Delivery>) {
+        let mut q = self.lock();
+        let skip = deliveries.len().saturating_sub(self.limit);
+        q.deliveries.extend(deliveries.into_iter().skip(skip));
+    }
+
     /// True while a connection holds the session.
     pub fn is_online(&self) -> bool {
         self.lock().online

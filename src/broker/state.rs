@@ -105,9 +105,7 @@ impl State {
             let mut session = Session::new(id.clone(), limits);
             session.stored = true;
             session.outbox.set_durable(true);
-            for delivery in stored.queued {
-                session.outbox.push(delivery);
-            }
+            session.outbox.restore(stored.queued);
             session.store.inflight = stored.inflight.into();
             session.store.incoming_qos2 = stored.incoming_qos2.into_iter().collect();
             for (filter, options) in stored.subscriptions {
